@@ -1,0 +1,153 @@
+//! Turns an OpenAPI 3.0 document into one Rust source file of bindings.
+//!
+//! The heavy lifting is progenitor's. This crate checks the spec against the
+//! conventions written in `spec/README.md`, then closes progenitor's gaps that a
+//! real client cannot live with, all driven by the spec itself:
+//!
+//! - a `oneOf` with a `discriminator` becomes an enum dispatched on the tag,
+//!   whose unknown tags land in an `Unknown` variant that keeps the raw JSON,
+//!   and whose errors for a known tag name the tag and the field at fault;
+//! - every named string enum becomes an *open* enum: an unknown value is kept;
+//! - an optional `nullable` property becomes a tri-state `Option<Option<T>>`
+//!   that sends `null` only when asked to, as PATCH needs.
+//!
+//! The output is formatted with prettyplease and is byte-for-byte reproducible.
+//! The generated crate needs `progenitor-client`, `reqwest`, `serde`,
+//! `serde_json`, `serde_path_to_error` and `chrono` as dependencies.
+
+mod emit;
+mod patch;
+mod spec;
+
+use std::fmt;
+
+/// What went wrong while generating.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not YAML or JSON.
+    #[error("the spec is not valid YAML: {0}")]
+    Parse(String),
+    /// The text is YAML but not an OpenAPI 3.0 document progenitor can read.
+    #[error("the spec is not an OpenAPI 3.0 document: {0}")]
+    OpenApi(String),
+    /// The spec breaks conventions the generator relies on (one line each).
+    #[error("the spec breaks the generator's conventions:\n  {}", .0.join("\n  "))]
+    Conventions(Vec<String>),
+    /// progenitor refused the spec.
+    #[error("progenitor: {0}")]
+    Progenitor(String),
+    /// progenitor's output did not have the shape the generator edits.
+    #[error("editing progenitor's output: {0}")]
+    Patch(String),
+}
+
+/// How to generate one crate's bindings.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The Rust path of the module the generated file becomes, such as
+    /// `crate::generated`: the types the generator writes itself are named
+    /// through it.
+    pub module_path: String,
+    /// The spec's path as the header should name it, such as `spec/amio.yaml`.
+    pub spec_name: String,
+    /// The command that regenerates the file, named in its header.
+    pub regen_command: String,
+    /// The type of the client's `inner` state, if any (progenitor's
+    /// `with_inner_type`). When set, the crate must implement
+    /// `progenitor_client::ClientHooks` for the generated `Client` itself.
+    pub inner_type: Option<String>,
+}
+
+/// The generator's view of a spec, before any code is written: counts of what
+/// it will write itself. Useful for reports and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Discriminated unions, by schema name.
+    pub unions: Vec<String>,
+    /// Open string enums, by schema name.
+    pub open_enums: Vec<String>,
+    /// Tri-state properties, as `Schema.property`.
+    pub tri_states: Vec<String>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} unions, {} open enums, {} tri-state properties",
+            self.unions.len(),
+            self.open_enums.len(),
+            self.tri_states.len()
+        )
+    }
+}
+
+/// Loads and checks a spec without generating code.
+pub fn check(spec_text: &str) -> Result<Summary, Error> {
+    let raw = spec::load(spec_text)?;
+    let analysis = spec::analyse(&raw)?;
+    Ok(Summary {
+        unions: analysis.unions.iter().map(|u| u.name.clone()).collect(),
+        open_enums: analysis.enums.iter().map(|e| e.name.clone()).collect(),
+        tri_states: analysis
+            .tri_states
+            .iter()
+            .map(|t| format!("{}.{}", t.schema, t.property))
+            .collect(),
+    })
+}
+
+/// Generates the bindings for `spec_text` (YAML or JSON): the whole file,
+/// header included.
+pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
+    let raw = spec::load(spec_text)?;
+    let analysis = spec::analyse(&raw)?;
+    let prepared = spec::prepare(raw, &analysis);
+    let openapi: openapiv3::OpenAPI =
+        serde_yaml::from_value(prepared).map_err(|e| Error::OpenApi(e.to_string()))?;
+
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_derive("PartialEq");
+    if let Some(inner) = &options.inner_type {
+        let inner: proc_macro2::TokenStream = inner
+            .parse()
+            .map_err(|e| Error::Progenitor(format!("inner type `{inner}`: {e}")))?;
+        settings
+            .with_inner_type(inner)
+            .with_hooks(progenitor::HooksMode::Expected);
+    }
+    let types_path = format!("{}::types", options.module_path);
+    for open_enum in &analysis.enums {
+        let name = emit::type_name(&open_enum.name);
+        settings.with_replacement(
+            &name,
+            format!("{types_path}::{name}"),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for union in &analysis.unions {
+        let name = emit::type_name(&union.name);
+        settings.with_replacement(&name, format!("{types_path}::{name}"), [].into_iter());
+    }
+
+    let mut generator = progenitor::Generator::new(&settings);
+    let tokens = generator
+        .generate_tokens(&openapi)
+        .map_err(|e| Error::Progenitor(e.to_string()))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Patch(format!("progenitor's output: {e}")))?;
+    patch::add_types(&mut file, emit::items(&analysis)?)?;
+    patch::tri_states(&mut file, &analysis.tri_states)?;
+
+    let body = prettyplease::unparse(&file);
+    Ok(format!(
+        "// Generated by `{command}` from `{spec}`. Do not edit by hand:\n\
+         // change the spec or the generator (`codegen/`) and run `{command}`.\n\n{body}",
+        command = options.regen_command,
+        spec = options.spec_name,
+    ))
+}

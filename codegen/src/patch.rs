@@ -1,0 +1,141 @@
+//! Edits to progenitor's syntax tree: adding the emitted items to the `types`
+//! module and turning optional nullable fields into tri-state fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Fields, File, Item, ItemMod, ItemStruct, LitStr, Type};
+
+use crate::Error;
+use crate::emit::type_name;
+use crate::spec::TriState;
+
+fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(ItemMod {
+                ident,
+                content: Some((_, items)),
+                ..
+            }) if ident == "types" => Some(items),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Patch("progenitor's output has no `types` module".to_owned()))
+}
+
+/// Appends `items` to the `types` module.
+pub(crate) fn add_types(file: &mut File, items: TokenStream) -> Result<(), Error> {
+    let extra: File = syn::parse2(items).map_err(|e| Error::Patch(format!("emitted code: {e}")))?;
+    types_module(file)?.extend(extra.items);
+    Ok(())
+}
+
+/// The wire name of a field: its `#[serde(rename = "...")]`, else its identifier.
+fn wire_name(field: &syn::Field) -> Option<String> {
+    let mut renamed = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                renamed = Some(meta.value()?.parse::<LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    renamed.or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+    })
+}
+
+/// `Option<T>` → `T`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Makes each optional nullable property tri-state: `Option<Option<T>>`, where
+/// `None` is absent, `Some(None)` is `null` and `Some(Some(v))` is a value.
+pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Error> {
+    let types = types_module(file)?;
+    let mut problems = Vec::new();
+    for wanted in fields {
+        let struct_name = type_name(&wanted.schema);
+        let Some(item) = types.iter_mut().find_map(|item| match item {
+            Item::Struct(s @ ItemStruct { .. }) if s.ident == struct_name => Some(s),
+            _ => None,
+        }) else {
+            problems.push(format!(
+                "tri-state {}.{}: struct {struct_name} not found in progenitor's output",
+                wanted.schema, wanted.property
+            ));
+            continue;
+        };
+        let Fields::Named(named) = &mut item.fields else {
+            problems.push(format!("tri-state {}: not a struct with named fields", wanted.schema));
+            continue;
+        };
+        let Some(field) = named
+            .named
+            .iter_mut()
+            .find(|f| wire_name(f).as_deref() == Some(wanted.property.as_str()))
+        else {
+            problems.push(format!(
+                "tri-state {}.{}: field not found in struct {struct_name}",
+                wanted.schema, wanted.property
+            ));
+            continue;
+        };
+        let Some(inner) = option_inner(&field.ty).cloned() else {
+            problems.push(format!(
+                "tri-state {}.{}: expected an Option field",
+                wanted.schema, wanted.property
+            ));
+            continue;
+        };
+        let renamed = field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned())
+            != Some(wanted.property.clone());
+        let property = &wanted.property;
+        let rename = renamed.then(|| quote! { rename = #property, });
+        field.attrs.retain(|a| !a.path().is_ident("serde"));
+        let extra: ItemStruct = syn::parse_quote! {
+            struct Attrs {
+                ///
+                /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+                /// the value alone), `Some(None)` sends `null` (delete it), and
+                /// `Some(Some(value))` sends the value.
+                #[serde(
+                    #rename
+                    default,
+                    skip_serializing_if = "::std::option::Option::is_none",
+                    deserialize_with = "support::deserialize_some"
+                )]
+                field: (),
+            }
+        };
+        if let Fields::Named(extra_fields) = extra.fields {
+            if let Some(extra_field) = extra_fields.named.into_iter().next() {
+                field.attrs.extend(extra_field.attrs);
+            }
+        }
+        field.ty = syn::parse_quote! { ::std::option::Option<::std::option::Option<#inner>> };
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Patch(problems.join("\n")))
+    }
+}
