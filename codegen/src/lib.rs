@@ -18,6 +18,7 @@
 mod emit;
 mod patch;
 mod spec;
+pub mod targets;
 
 use std::fmt;
 

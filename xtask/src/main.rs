@@ -1,1 +1,45 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `regen [--check]`: rewrite the generated bindings from `spec/`, or, with
+//!   `--check`, exit non-zero with a unified diff when they are stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod regen;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  regen [--check]   rewrite the generated bindings from spec/ (--check: fail with a diff if stale)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => match &args[1..] {
+            [] => regen::write(&root),
+            [flag] if flag == "--check" => regen::check(&root),
+            _ => Err(format!("regen takes only --check\n\n{USAGE}")),
+        },
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

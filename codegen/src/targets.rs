@@ -1,0 +1,123 @@
+//! Every file the generator writes in this repository, in one list shared by
+//! `cargo xtask regen`, `cargo xtask regen --check` and the freshness test.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Options, generate};
+
+/// The command that rewrites every target.
+pub const REGEN_COMMAND: &str = "cargo xtask regen";
+
+/// One generated file and the spec it comes from.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The spec, relative to the workspace root.
+    pub spec: &'static str,
+    /// The generated file, relative to the workspace root.
+    pub output: &'static str,
+    /// The Rust module path of the generated file inside its crate.
+    pub module_path: &'static str,
+    /// The client's inner state type, if the crate has one.
+    pub inner_type: Option<&'static str>,
+}
+
+/// The generated files of this repository.
+pub const TARGETS: &[Target] = &[
+    Target {
+        spec: "spec/amio.yaml",
+        output: "generated/amio/src/generated.rs",
+        module_path: "crate::generated",
+        inner_type: Some("crate::client::ClientState"),
+    },
+    Target {
+        spec: "codegen/tests/specs/unions.yaml",
+        output: "codegen/samples/src/unions.rs",
+        module_path: "crate::unions",
+        inner_type: None,
+    },
+    Target {
+        spec: "codegen/tests/specs/open_enums.yaml",
+        output: "codegen/samples/src/open_enums.rs",
+        module_path: "crate::open_enums",
+        inner_type: None,
+    },
+    Target {
+        spec: "codegen/tests/specs/tri_state.yaml",
+        output: "codegen/samples/src/tri_state.rs",
+        module_path: "crate::tri_state",
+        inner_type: None,
+    },
+];
+
+/// The workspace root, found from this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A target's freshly generated text.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The target it was rendered for.
+    pub target: Target,
+    /// The freshly generated text.
+    pub fresh: String,
+    /// The text on disk, if the file exists.
+    pub on_disk: Option<String>,
+}
+
+impl Rendered {
+    /// Whether the file on disk is exactly the fresh text.
+    pub fn is_fresh(&self) -> bool {
+        self.on_disk.as_deref() == Some(self.fresh.as_str())
+    }
+}
+
+/// Generates one target, reading its spec and its current output under `root`.
+pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
+    let spec_path = root.join(target.spec);
+    let text = std::fs::read_to_string(&spec_path).map_err(|source| TargetError::Read {
+        path: target.spec.to_owned(),
+        source,
+    })?;
+    let options = Options {
+        module_path: target.module_path.to_owned(),
+        spec_name: target.spec.to_owned(),
+        regen_command: REGEN_COMMAND.to_owned(),
+        inner_type: target.inner_type.map(str::to_owned),
+    };
+    let fresh = generate(&text, &options).map_err(|source| TargetError::Generate {
+        spec: target.spec.to_owned(),
+        source,
+    })?;
+    let on_disk = std::fs::read_to_string(root.join(target.output)).ok();
+    Ok(Rendered {
+        target: target.clone(),
+        fresh,
+        on_disk,
+    })
+}
+
+/// Why a target could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// The spec could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The spec's path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The spec could not be turned into code.
+    #[error("{spec}: {source}")]
+    Generate {
+        /// The spec's path.
+        spec: String,
+        /// What went wrong.
+        source: Error,
+    },
+}
