@@ -1,1 +1,30 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+#[rustfmt::skip]
+#[allow(
+    missing_docs,
+    unreachable_pub,
+    reason = "written by the generator from spec/amio.yaml; fields without a description in the spec have no docs"
+)]
+mod generated;
+
+mod client;
+mod error;
+mod headers;
+mod pagination;
+mod retry;
+
+pub use client::{
+    AuthLocation, BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE,
+};
+pub use error::{Error, ErrorExt, ResponseValue};
+pub use generated::{Client, types};
+pub use headers::{HeadersExt, RateLimit};
+pub use pagination::{MAX_PAGE_SIZE, Page, paginate};
+pub use retry::RetryPolicy;
+
+/// The examples of the repository's README, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct RepositoryReadme;
