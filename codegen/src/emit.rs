@@ -16,7 +16,13 @@ pub(crate) fn type_name(schema: &str) -> String {
     let cleaned: String = schema
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let name = cleaned.to_pascal_case();
     match name.chars().next() {
@@ -54,7 +60,10 @@ fn ident(name: &str) -> Ident {
 }
 
 fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
-    let text = text.map(str::trim).filter(|t| !t.is_empty()).unwrap_or(fallback);
+    let text = text
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(fallback);
     let lines = text.lines().map(|l| format!(" {l}"));
     quote! { #( #[doc = #lines] )* }
 }
@@ -102,7 +111,10 @@ pub(crate) fn items(analysis: &Analysis) -> Result<TokenStream, Error> {
         out.extend(union_items(union)?);
     }
     if !analysis.unions.is_empty() || !analysis.tri_states.is_empty() {
-        out.extend(support_module(!analysis.unions.is_empty(), !analysis.tri_states.is_empty()));
+        out.extend(support_module(
+            !analysis.unions.is_empty(),
+            !analysis.tri_states.is_empty(),
+        ));
     }
     Ok(out)
 }
@@ -112,7 +124,10 @@ fn open_enum_items(open_enum: &OpenEnum) -> Result<TokenStream, Error> {
     let variants = variant_idents(&open_enum.name, open_enum.values.iter().map(String::as_str))?;
     let values = &open_enum.values;
     let docs = values.iter().map(|v| format!(" `{v}`"));
-    let type_doc = doc(open_enum.description.as_deref(), &format!("`{}` values.", open_enum.name));
+    let type_doc = doc(
+        open_enum.description.as_deref(),
+        &format!("`{}` values.", open_enum.name),
+    );
     Ok(quote! {
         #type_doc
         ///
@@ -204,7 +219,10 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
         .map(|(_, schema)| ident(&type_name(schema)))
         .collect();
     let variant_docs = values.iter().map(|v| format!(" `{tag}` is `\"{v}\"`."));
-    let type_doc = doc(union.description.as_deref(), &format!("One of the `{union_name}` kinds."));
+    let type_doc = doc(
+        union.description.as_deref(),
+        &format!("One of the `{union_name}` kinds."),
+    );
     let unknown_doc = format!(
         " A `{tag}` this version of the bindings does not know, kept as the raw JSON received."
     );
@@ -219,8 +237,11 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
         *uses.entry(t).or_default() += 1;
     }
     let mut done = BTreeSet::new();
-    let froms = variants.iter().zip(&types).filter_map(|(variant, ty)| {
-        (uses[ty] == 1 && done.insert(ty.to_string())).then(|| {
+    let froms = variants
+        .iter()
+        .zip(&types)
+        .filter(|(_, ty)| uses[ty] == 1 && done.insert(ty.to_string()))
+        .map(|(variant, ty)| {
             quote! {
                 impl ::std::convert::From<#ty> for #name {
                     fn from(value: #ty) -> Self {
@@ -228,8 +249,7 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
                     }
                 }
             }
-        })
-    });
+        });
 
     Ok(quote! {
         #type_doc

@@ -85,7 +85,10 @@ pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Err
             continue;
         };
         let Fields::Named(named) = &mut item.fields else {
-            problems.push(format!("tri-state {}: not a struct with named fields", wanted.schema));
+            problems.push(format!(
+                "tri-state {}: not a struct with named fields",
+                wanted.schema
+            ));
             continue;
         };
         let Some(field) = named
@@ -106,14 +109,19 @@ pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Err
             ));
             continue;
         };
-        let renamed = field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        let renamed = field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
             != Some(wanted.property.clone());
         let property = &wanted.property;
         let rename = renamed.then(|| quote! { rename = #property, });
         field.attrs.retain(|a| !a.path().is_ident("serde"));
+        let has_docs = field.attrs.iter().any(|a| a.path().is_ident("doc"));
+        let separator = has_docs.then(|| quote! { #[doc = ""] });
         let extra: ItemStruct = syn::parse_quote! {
             struct Attrs {
-                ///
+                #separator
                 /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
                 /// the value alone), `Some(None)` sends `null` (delete it), and
                 /// `Some(Some(value))` sends the value.
@@ -127,9 +135,9 @@ pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Err
             }
         };
         if let Fields::Named(extra_fields) = extra.fields {
-            if let Some(extra_field) = extra_fields.named.into_iter().next() {
-                field.attrs.extend(extra_field.attrs);
-            }
+            field
+                .attrs
+                .extend(extra_fields.named.into_iter().flat_map(|f| f.attrs));
         }
         field.ty = syn::parse_quote! { ::std::option::Option<::std::option::Option<#inner>> };
     }
@@ -138,4 +146,65 @@ pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Err
     } else {
         Err(Error::Patch(problems.join("\n")))
     }
+}
+
+/// The `skip_serializing_if` path of a field's serde attribute, if any.
+fn skip_if(field: &syn::Field) -> Option<String> {
+    let mut skip = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("skip_serializing_if") {
+                skip = Some(meta.value()?.parse::<LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    skip
+}
+
+/// typify gives an optional array or map a default of empty and leaves it out
+/// of the JSON when empty, so `"x": []` and no `x` read the same and `[]` is
+/// never sent. Every such field becomes an `Option` of the collection instead:
+/// absent stays absent, empty stays empty.
+pub(crate) fn optional_collections(file: &mut File) -> Result<(), Error> {
+    for item in types_module(file)? {
+        let Item::Struct(ItemStruct {
+            fields: Fields::Named(named),
+            ..
+        }) = item
+        else {
+            continue;
+        };
+        for field in named.named.iter_mut() {
+            if !skip_if(field).is_some_and(|s| s.ends_with("::is_empty")) {
+                continue;
+            }
+            let wire = wire_name(field);
+            let ident = field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string().trim_start_matches("r#").to_owned());
+            let rename = (wire != ident).then(|| {
+                let wire = wire.unwrap_or_default();
+                quote! { rename = #wire, }
+            });
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            let extra: ItemStruct = syn::parse_quote! {
+                struct Attrs {
+                    #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+                    field: (),
+                }
+            };
+            if let Fields::Named(extra_fields) = extra.fields {
+                field
+                    .attrs
+                    .extend(extra_fields.named.into_iter().flat_map(|f| f.attrs));
+            }
+            let ty = &field.ty;
+            field.ty = syn::parse_quote! { ::std::option::Option<#ty> };
+        }
+    }
+    Ok(())
 }

@@ -132,25 +132,25 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
         };
         let Some(tag) = get_str(discriminator, "propertyName") else {
             problems.push(format!(
-                "components/schemas/{name}: discriminator without propertyName"
+                "#/components/schemas/{name}: discriminator without propertyName"
             ));
             continue;
         };
         let Some(one_of) = get(schema, "oneOf").and_then(Value::as_sequence) else {
             problems.push(format!(
-                "components/schemas/{name}: a discriminator needs a oneOf of $refs"
+                "#/components/schemas/{name}: a discriminator needs a oneOf of $refs"
             ));
             continue;
         };
         let members: BTreeSet<&str> = one_of.iter().filter_map(schema_ref_name).collect();
         if members.len() != one_of.len() {
             problems.push(format!(
-                "components/schemas/{name}: every oneOf member of a discriminated union must be a $ref to components/schemas"
+                "#/components/schemas/{name}: every oneOf member of a discriminated union must be a $ref to components/schemas"
             ));
         }
         let Some(mapping) = get(discriminator, "mapping").and_then(Value::as_mapping) else {
             problems.push(format!(
-                "components/schemas/{name}: the discriminator needs a complete mapping"
+                "#/components/schemas/{name}: the discriminator needs a complete mapping"
             ));
             continue;
         };
@@ -159,16 +159,18 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
         for (value, target) in mapping {
             let (Some(value), Some(target)) = (
                 value.as_str(),
-                target.as_str().and_then(|t| t.strip_prefix(SCHEMA_REF_PREFIX)),
+                target
+                    .as_str()
+                    .and_then(|t| t.strip_prefix(SCHEMA_REF_PREFIX)),
             ) else {
                 problems.push(format!(
-                    "components/schemas/{name}: mapping entries must map a tag to #/components/schemas/..."
+                    "#/components/schemas/{name}: mapping entries must map a tag to #/components/schemas/..."
                 ));
                 continue;
             };
             if !members.contains(target) {
                 problems.push(format!(
-                    "components/schemas/{name}: mapping `{value}` points to {target}, which is not in oneOf"
+                    "#/components/schemas/{name}: mapping `{value}` points to {target}, which is not in oneOf"
                 ));
             }
             let declared = schemas
@@ -180,7 +182,7 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
                 .is_some_and(|e| e.iter().any(|v| v.as_str() == Some(value)));
             if !declared {
                 problems.push(format!(
-                    "components/schemas/{target}: variant of {name} for `{value}` must declare property `{tag}` with `{value}` in its enum"
+                    "#/components/schemas/{target}: variant of {name} for `{value}` must declare property `{tag}` with `{value}` in its enum"
                 ));
             }
             let required = schemas
@@ -190,7 +192,7 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
                 .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(tag)));
             if !required {
                 problems.push(format!(
-                    "components/schemas/{target}: the tag `{tag}` must be required"
+                    "#/components/schemas/{target}: the tag `{tag}` must be required"
                 ));
             }
             mapped.insert(target.to_owned());
@@ -200,7 +202,7 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
         for member in &members {
             if !mapped.contains(*member) {
                 problems.push(format!(
-                    "components/schemas/{name}: oneOf member {member} has no mapping entry"
+                    "#/components/schemas/{name}: oneOf member {member} has no mapping entry"
                 ));
             }
         }
@@ -234,7 +236,12 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
         if is_string_enum(schema) {
             let values = get(schema, "enum")
                 .and_then(Value::as_sequence)
-                .map(|v| v.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             analysis.enums.push(OpenEnum {
                 name: name.to_owned(),
@@ -248,8 +255,11 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
             .unwrap_or_default();
         if let Some(properties) = get(schema, "properties").and_then(Value::as_mapping) {
             for (property, property_schema) in properties {
-                let Some(property) = property.as_str() else { continue };
-                let nullable = get(property_schema, "nullable").and_then(Value::as_bool) == Some(true);
+                let Some(property) = property.as_str() else {
+                    continue;
+                };
+                let nullable =
+                    get(property_schema, "nullable").and_then(Value::as_bool) == Some(true);
                 if nullable && !required.contains(property) {
                     analysis.tri_states.push(TriState {
                         schema: name.to_owned(),
@@ -285,7 +295,10 @@ fn collect_refs_outside_unions(value: &Value, at: &str, out: &mut BTreeMap<Strin
                     continue;
                 }
                 if key == "$ref" {
-                    if let Some(name) = child.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX)) {
+                    if let Some(name) = child
+                        .as_str()
+                        .and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+                    {
                         out.entry(name.to_owned()).or_insert_with(|| at.to_owned());
                     }
                     continue;
@@ -355,7 +368,10 @@ impl Walker<'_> {
                 for (key, child) in map {
                     let Some(key) = key.as_str() else { continue };
                     // Examples are data, not schemas.
-                    if matches!(key, "example" | "examples" | "x-examples" | "enum" | "default") {
+                    if matches!(
+                        key,
+                        "example" | "examples" | "x-examples" | "enum" | "default"
+                    ) {
                         continue;
                     }
                     let child_at = format!("{at}/{}", escape(key));
@@ -402,7 +418,9 @@ impl Walker<'_> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         for (property, schema) in properties {
-            let Some(property) = property.as_str() else { continue };
+            let Some(property) = property.as_str() else {
+                continue;
+            };
             if get(schema, "nullable").and_then(Value::as_bool) == Some(true)
                 && !required.contains(property)
             {
@@ -415,17 +433,23 @@ impl Walker<'_> {
 }
 
 fn check_operations(spec: &Value, problems: &mut Vec<String>) {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     let Some(paths) = get(spec, "paths").and_then(Value::as_mapping) else {
         return;
     };
     for (path, item) in paths {
         let path = path.as_str().unwrap_or_default();
         for method in METHODS {
-            let Some(operation) = get(item, method) else { continue };
+            let Some(operation) = get(item, method) else {
+                continue;
+            };
             let at = format!("{} {path}", method.to_uppercase());
             if get_str(operation, "operationId").is_none() {
-                problems.push(format!("{at}: operationId is missing (it names the Rust method)"));
+                problems.push(format!(
+                    "{at}: operationId is missing (it names the Rust method)"
+                ));
             }
             let Some(responses) = get(operation, "responses").and_then(Value::as_mapping) else {
                 problems.push(format!("{at}: no responses"));
@@ -474,4 +498,17 @@ pub(crate) fn prepare(mut spec: Value, analysis: &Analysis) -> Value {
         }
     }
     spec
+}
+
+/// The names under `components/schemas`, in spec order.
+pub(crate) fn schema_names(spec: &Value) -> Vec<String> {
+    components_schemas(spec)
+        .map(|schemas| {
+            schemas
+                .keys()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Error, Options, generate};
+use crate::{Error, Options, generate, registry};
 
 /// The command that rewrites every target.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
@@ -15,10 +15,36 @@ pub struct Target {
     pub spec: &'static str,
     /// The generated file, relative to the workspace root.
     pub output: &'static str,
-    /// The Rust module path of the generated file inside its crate.
-    pub module_path: &'static str,
-    /// The client's inner state type, if the crate has one.
-    pub inner_type: Option<&'static str>,
+    /// What the file holds.
+    pub kind: Kind,
+}
+
+/// What a generated file holds.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// A crate's bindings ([`generate`]).
+    Bindings {
+        /// The Rust module path of the generated file inside its crate.
+        module_path: &'static str,
+        /// The client's inner state type, if the crate has one.
+        inner_type: Option<&'static str>,
+    },
+    /// A registry of a crate's types for data-driven tests ([`registry`]).
+    Registry {
+        /// The Rust path of the bindings' `types` module.
+        types_path: &'static str,
+    },
+}
+
+const fn bindings(spec: &'static str, output: &'static str, module_path: &'static str) -> Target {
+    Target {
+        spec,
+        output,
+        kind: Kind::Bindings {
+            module_path,
+            inner_type: None,
+        },
+    }
 }
 
 /// The generated files of this repository.
@@ -26,27 +52,33 @@ pub const TARGETS: &[Target] = &[
     Target {
         spec: "spec/amio.yaml",
         output: "generated/amio/src/generated.rs",
-        module_path: "crate::generated",
-        inner_type: Some("crate::client::ClientState"),
+        kind: Kind::Bindings {
+            module_path: "crate::generated",
+            inner_type: Some("crate::client::ClientState"),
+        },
     },
     Target {
-        spec: "codegen/tests/specs/unions.yaml",
-        output: "codegen/samples/src/unions.rs",
-        module_path: "crate::unions",
-        inner_type: None,
+        spec: "spec/amio.yaml",
+        output: "conformance/src/registry/amio.rs",
+        kind: Kind::Registry {
+            types_path: "amio::types",
+        },
     },
-    Target {
-        spec: "codegen/tests/specs/open_enums.yaml",
-        output: "codegen/samples/src/open_enums.rs",
-        module_path: "crate::open_enums",
-        inner_type: None,
-    },
-    Target {
-        spec: "codegen/tests/specs/tri_state.yaml",
-        output: "codegen/samples/src/tri_state.rs",
-        module_path: "crate::tri_state",
-        inner_type: None,
-    },
+    bindings(
+        "codegen/tests/specs/unions.yaml",
+        "codegen/samples/src/unions.rs",
+        "crate::unions",
+    ),
+    bindings(
+        "codegen/tests/specs/open_enums.yaml",
+        "codegen/samples/src/open_enums.rs",
+        "crate::open_enums",
+    ),
+    bindings(
+        "codegen/tests/specs/tri_state.yaml",
+        "codegen/samples/src/tri_state.rs",
+        "crate::tri_state",
+    ),
 ];
 
 /// The workspace root, found from this crate's manifest directory.
@@ -82,13 +114,22 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
         path: target.spec.to_owned(),
         source,
     })?;
-    let options = Options {
-        module_path: target.module_path.to_owned(),
-        spec_name: target.spec.to_owned(),
-        regen_command: REGEN_COMMAND.to_owned(),
-        inner_type: target.inner_type.map(str::to_owned),
-    };
-    let fresh = generate(&text, &options).map_err(|source| TargetError::Generate {
+    let fresh = match &target.kind {
+        Kind::Bindings {
+            module_path,
+            inner_type,
+        } => {
+            let options = Options {
+                module_path: (*module_path).to_owned(),
+                spec_name: target.spec.to_owned(),
+                regen_command: REGEN_COMMAND.to_owned(),
+                inner_type: inner_type.map(str::to_owned),
+            };
+            generate(&text, &options)
+        }
+        Kind::Registry { types_path } => registry(&text, target.spec, types_path),
+    }
+    .map_err(|source| TargetError::Generate {
         spec: target.spec.to_owned(),
         source,
     })?;

@@ -11,13 +11,12 @@ pub mod types {
     ///A menu.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Menu {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///A settings patch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsUpdate {
-        ///
         /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
         /// the value alone), `Some(None)` sends `null` (delete it), and
         /// `Some(Some(value))` sends the value.

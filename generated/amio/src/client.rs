@@ -73,7 +73,9 @@ impl fmt::Debug for Token {
 #[non_exhaustive]
 pub enum BuildError {
     /// No access token was given, or it was empty: every Amio request needs one.
-    #[error("no access token: call ClientBuilder::token with the token from the Amio app's API settings")]
+    #[error(
+        "no access token: call ClientBuilder::token with the token from the Amio app's API settings"
+    )]
     MissingToken,
     /// The token has characters that cannot be sent in an HTTP header.
     #[error("the access token has characters that cannot be sent in an HTTP header")]

@@ -27,7 +27,7 @@ pub type ResponseValue<T> = progenitor_client::ResponseValue<T>;
 ///     Ok(channel) => println!("{:?}", channel.into_inner()),
 ///     Err(error) => {
 ///         if let Some(body) = error.api_error() {
-///             for detail in &body.errors {
+///             for detail in body.errors.iter().flatten() {
 ///                 eprintln!("{}", detail.message);
 ///             }
 ///         }

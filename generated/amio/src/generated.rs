@@ -191,8 +191,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Email addresses with names that were specified by the sender.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub to: ::std::vec::Vec<EmailAddress>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::vec::Vec<EmailAddress>>,
     }
     ///Email Quick Reply: pre-filled with the email of the user's profile, if set; tapping it fires the Message Received webhook with a text containing the email address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -232,15 +232,25 @@ pub mod types {
         ///Detail message of the error.
         pub message: ::std::string::String,
         ///Value that was rejected: any JSON value, including null.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rejected_value: ::std::option::Option<::serde_json::Value>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub rejected_value: ::std::option::Option<
+            ::std::option::Option<::serde_json::Value>,
+        >,
     }
     ///Body of every error response (4xx and 5xx). As the HTTP status code returns a basic information about an error, the body carries additional data for further error indication.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
         ///List of detail errors.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<ErrorDetail>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
         ///HTTP status of the error.
         pub status: ErrorStatus,
         ///ISO 8601 timestamp of the error. Plain string: the documented template prints a placeholder here.
@@ -570,13 +580,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MessageTemplateSubstitution {
         ///Substitutions per locale (`default` for the default locale).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub localizations: ::std::collections::HashMap<
-            ::std::string::String,
-            MessageTemplateLocalization,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub localizations: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                MessageTemplateLocalization,
+            >,
         >,
     }
     ///Messages delivered to the contact.
@@ -727,11 +736,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Nlp {
         ///List of intents ordered by confidence score.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub intents: ::std::vec::Vec<NlpIntent>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub intents: ::std::option::Option<::std::vec::Vec<NlpIntent>>,
         ///Full JSON response of the NLP service.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub native_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub native_data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     ///An intent recognised by the NLP service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -749,8 +760,10 @@ pub mod types {
         ///Notified contact.
         pub contact: ContactRef,
         ///Developer-defined data of a `custom` notification.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Type of the notification.
         #[serde(rename = "type")]
         pub type_: crate::generated::types::NotificationType,
@@ -763,8 +776,10 @@ pub mod types {
         ///Contact whose client sent the notification.
         pub contact: ContactRef,
         ///Developer-defined data of the notification.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Type of the notification (`custom`).
         #[serde(rename = "type")]
         pub type_: crate::generated::types::NotificationType,
@@ -1035,8 +1050,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
         ///Ordered items.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<ReceiptItem>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<ReceiptItem>>,
         ///Order id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
@@ -1100,8 +1115,10 @@ pub mod types {
         ///Contact to notify, by id.
         pub contact: ContactById,
         ///Developer-defined data of a `custom` notification (Amio Chat only).
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Type of the notification.
         #[serde(rename = "type")]
         pub type_: crate::generated::types::NotificationType,
@@ -1126,14 +1143,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub get_started_button: ::std::option::Option<GetStartedButton>,
         ///Menus for different locales (Facebook Messenger); displayed based on the user's locale. If you set the menu, the get started button is required as well, and at least one `default` locale menu is required.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub menu: ::std::vec::Vec<Menu>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub menu: ::std::option::Option<::std::vec::Vec<Menu>>,
         ///User input settings for different locales (Facebook Messenger). Disabling user input requires the menu; at least one `default` locale entry is required.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub user_inputs: ::std::vec::Vec<UserInput>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_inputs: ::std::option::Option<::std::vec::Vec<UserInput>>,
     }
     ///Settings update (PATCH): `{"key": value}` sets a setting, `{"key": null}` deletes it, a missing key is left alone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsUpdate {
         ///Whitelisted domains. Facebook Messenger: some features (e.g. the Checkbox plugin) need the used domains whitelisted. Amio Chat: domains allowed for cross origin requests (CORS) to Amio Chat servers; `null` (the default) or an empty list refuses every connection. `null` deletes the setting.
         ///
@@ -1185,6 +1202,8 @@ pub mod types {
         pub user_inputs: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<UserInput>>,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Specifies whether to verify SSL certificates or not; setting this option to false is not recommended. The docs type it as a string, real traffic carries a boolean (`true`): both forms are accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1210,8 +1229,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StructureCard {
         ///Call-to-action buttons.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub buttons: ::std::vec::Vec<crate::generated::types::Button>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub buttons: ::std::option::Option<
+            ::std::vec::Vec<crate::generated::types::Button>,
+        >,
         ///URL of the image of the card.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
@@ -1455,7 +1476,7 @@ pub mod types {
         pub telegram: ::std::option::Option<TelegramBot>,
         ///Viber bot: the bot (`access_token`). The collection also sends Viber Business Messages settings under this key when updating such a channel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub viber: ::std::option::Option<ViberBot>,
+        pub viber: ::std::option::Option<ViberSettingsUpdate>,
         ///Viber Business Messages: the sender (`sender_id`, `default_message_ttl`, `mode`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub viber_business_messages: ::std::option::Option<ViberBusinessMessagesAccount>,
@@ -1557,6 +1578,22 @@ pub mod types {
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub webhook: ::std::option::Option<Webhook>,
+    }
+    ///The `viber` block of a channel update. The Postman collection sends Viber Business Messages settings (`default_message_ttl`, `mode`) under this key as well as the bot's `access_token`, so it accepts the fields of both.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ViberSettingsUpdate {
+        ///Viber bot access token.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///Default time to live of a message, an ISO 8601 duration (e.g. `PT20M`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_message_ttl: ::std::option::Option<::std::string::String>,
+        ///Mode of the Viber Business Messages sender.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<crate::generated::types::ChannelMode>,
+        ///Viber Business Messages sender ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sender_id: ::std::option::Option<::std::string::String>,
     }
     ///Webhook object: the entry point to which all events of the channel are delivered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

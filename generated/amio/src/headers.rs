@@ -77,7 +77,11 @@ impl HeadersExt for HeaderMap {
     }
 
     fn rate_limit(&self) -> Option<RateLimit> {
-        let names = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
+        let names = [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+        ];
         if !names.iter().any(|name| self.contains_key(*name)) {
             return None;
         }

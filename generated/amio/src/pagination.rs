@@ -58,7 +58,10 @@ where
                 received == max.get()
                     && total.is_none_or(|total| u64::try_from(*next).is_ok_and(|n| n < total))
             });
-        Ok(Some((stream::iter(items.into_iter().map(Ok)), (fetch, next))))
+        Ok(Some((
+            stream::iter(items.into_iter().map(Ok)),
+            (fetch, next),
+        )))
     })
     .try_flatten()
 }

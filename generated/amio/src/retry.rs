@@ -262,7 +262,13 @@ mod tests {
             );
         }
         assert_eq!(
-            decide(&policy, &Method::PATCH, 0, Ok((StatusCode::BAD_GATEWAY, &h)), epoch(0)),
+            decide(
+                &policy,
+                &Method::PATCH,
+                0,
+                Ok((StatusCode::BAD_GATEWAY, &h)),
+                epoch(0)
+            ),
             Decision::Done
         );
     }
@@ -272,15 +278,33 @@ mod tests {
         let policy = RetryPolicy::default();
         let h = HeaderMap::new();
         assert_eq!(
-            decide(&policy, &Method::GET, 0, Ok((StatusCode::BAD_GATEWAY, &h)), epoch(0)),
+            decide(
+                &policy,
+                &Method::GET,
+                0,
+                Ok((StatusCode::BAD_GATEWAY, &h)),
+                epoch(0)
+            ),
             Decision::RetryAfter(Duration::from_millis(250))
         );
         assert_eq!(
-            decide(&policy, &Method::DELETE, 1, Ok((StatusCode::SERVICE_UNAVAILABLE, &h)), epoch(0)),
+            decide(
+                &policy,
+                &Method::DELETE,
+                1,
+                Ok((StatusCode::SERVICE_UNAVAILABLE, &h)),
+                epoch(0)
+            ),
             Decision::RetryAfter(Duration::from_millis(500))
         );
         assert_eq!(
-            decide(&policy, &Method::GET, 2, Ok((StatusCode::BAD_GATEWAY, &h)), epoch(0)),
+            decide(
+                &policy,
+                &Method::GET,
+                2,
+                Ok((StatusCode::BAD_GATEWAY, &h)),
+                epoch(0)
+            ),
             Decision::Done,
             "the third failure is returned"
         );
@@ -291,12 +315,24 @@ mod tests {
         let policy = RetryPolicy::default();
         let h = headers(&[("x-ratelimit-reset", "1491820066")]);
         assert_eq!(
-            decide(&policy, &Method::POST, 0, Ok((StatusCode::TOO_MANY_REQUESTS, &h)), epoch(1491820063)),
+            decide(
+                &policy,
+                &Method::POST,
+                0,
+                Ok((StatusCode::TOO_MANY_REQUESTS, &h)),
+                epoch(1491820063)
+            ),
             Decision::RetryAfter(Duration::from_secs(3))
         );
         let far = headers(&[("retry-after", "3600")]);
         assert_eq!(
-            decide(&policy, &Method::GET, 0, Ok((StatusCode::TOO_MANY_REQUESTS, &far)), epoch(0)),
+            decide(
+                &policy,
+                &Method::GET,
+                0,
+                Ok((StatusCode::TOO_MANY_REQUESTS, &far)),
+                epoch(0)
+            ),
             Decision::Done,
             "a wait longer than max_rate_limit_wait returns the 429"
         );
@@ -308,7 +344,10 @@ mod tests {
         let h = HeaderMap::new();
         for status in [200, 201, 204, 400, 401, 404, 422] {
             let status = StatusCode::from_u16(status).unwrap();
-            assert_eq!(decide(&policy, &Method::GET, 0, Ok((status, &h)), epoch(0)), Decision::Done);
+            assert_eq!(
+                decide(&policy, &Method::GET, 0, Ok((status, &h)), epoch(0)),
+                Decision::Done
+            );
         }
     }
 
@@ -316,7 +355,13 @@ mod tests {
     fn no_policy_means_no_retry() {
         let h = HeaderMap::new();
         assert_eq!(
-            decide(&RetryPolicy::none(), &Method::GET, 0, Ok((StatusCode::BAD_GATEWAY, &h)), epoch(0)),
+            decide(
+                &RetryPolicy::none(),
+                &Method::GET,
+                0,
+                Ok((StatusCode::BAD_GATEWAY, &h)),
+                epoch(0)
+            ),
             Decision::Done
         );
     }
@@ -329,10 +374,13 @@ mod tests {
 
     #[test]
     fn the_token_is_stripped_from_urls() {
-        let mut url = reqwest::Url::parse("https://api.amio.io/v1/channels?max=5&access_token=s3cret").unwrap();
+        let mut url =
+            reqwest::Url::parse("https://api.amio.io/v1/channels?max=5&access_token=s3cret")
+                .unwrap();
         strip_token(&mut url);
         assert_eq!(url.as_str(), "https://api.amio.io/v1/channels?max=5");
-        let mut only = reqwest::Url::parse("https://api.amio.io/v1/channels?access_token=s3cret").unwrap();
+        let mut only =
+            reqwest::Url::parse("https://api.amio.io/v1/channels?access_token=s3cret").unwrap();
         strip_token(&mut only);
         assert_eq!(only.as_str(), "https://api.amio.io/v1/channels");
     }

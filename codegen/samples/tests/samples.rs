@@ -1,0 +1,205 @@
+//! Behaviour of the generator's output, one module per sample spec.
+
+mod unions {
+    use codegen_samples::unions::types::{Content, MediaContent, MediaContentPayload, TextContent};
+    use serde_json::json;
+
+    fn round_trip(value: serde_json::Value) -> Content {
+        let content: Content = serde_json::from_value(value.clone()).expect("deserializes");
+        assert_eq!(serde_json::to_value(&content).expect("serializes"), value);
+        content
+    }
+
+    #[test]
+    fn known_tags_dispatch_to_their_variant() {
+        let text = round_trip(json!({"type": "text", "payload": "hi"}));
+        assert_eq!(
+            text,
+            Content::Text(TextContent {
+                payload: "hi".into()
+            })
+        );
+        assert_eq!(text.type_(), "text");
+        let video = round_trip(json!({"type": "video", "payload": {"url": "https://x/v.mp4"}}));
+        assert!(matches!(video, Content::Video(MediaContent { .. })));
+        assert_eq!(video.type_(), "video");
+    }
+
+    #[test]
+    fn one_schema_for_several_tags_keeps_the_tag() {
+        let media = MediaContent {
+            payload: MediaContentPayload {
+                url: "https://x/i.png".into(),
+            },
+        };
+        let image = serde_json::to_value(Content::Image(media.clone())).unwrap();
+        let video = serde_json::to_value(Content::Video(media)).unwrap();
+        assert_eq!(image["type"], "image");
+        assert_eq!(video["type"], "video");
+    }
+
+    #[test]
+    fn a_variant_with_only_its_tag_round_trips() {
+        let location = round_trip(json!({"type": "location"}));
+        assert!(matches!(location, Content::Location(_)));
+        assert_eq!(
+            serde_json::to_string(&location).unwrap(),
+            r#"{"type":"location"}"#
+        );
+    }
+
+    #[test]
+    fn an_unknown_tag_keeps_the_raw_json() {
+        let raw = json!({"type": "carousel", "cards": [1, 2], "nested": {"a": null}});
+        let unknown = round_trip(raw.clone());
+        assert_eq!(unknown, Content::Unknown(raw));
+        assert!(unknown.is_unknown());
+        assert_eq!(unknown.type_(), "carousel");
+    }
+
+    #[test]
+    fn errors_for_a_known_tag_name_the_tag_and_the_field() {
+        let error =
+            serde_json::from_value::<Content>(json!({"type": "image", "payload": {"url": 5}}))
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("Content with type \"image\""), "{error}");
+        assert!(error.contains("payload.url"), "{error}");
+        let missing = serde_json::from_value::<Content>(json!({"type": "text"}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains("type \"text\"") && missing.contains("payload"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_malformed_tag_is_an_error_not_a_panic() {
+        for bad in [
+            json!({"payload": "x"}),
+            json!({"type": 3}),
+            json!("text"),
+            json!(null),
+            json!([]),
+        ] {
+            let error = serde_json::from_value::<Content>(bad.clone())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("Content"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn variants_convert_into_the_union() {
+        let content: Content = TextContent {
+            payload: "x".into(),
+        }
+        .into();
+        assert_eq!(content.type_(), "text");
+    }
+}
+
+mod open_enums {
+    use codegen_samples::open_enums::types::{Channel, ChannelType};
+    use serde_json::json;
+
+    #[test]
+    fn known_values_are_variants() {
+        let channel: Channel =
+            serde_json::from_value(json!({"id": "1", "type": "amio_chat"})).unwrap();
+        assert_eq!(channel.type_, ChannelType::AmioChat);
+        assert_eq!(
+            ChannelType::FacebookMessenger.as_str(),
+            "facebook_messenger"
+        );
+        assert_eq!(ChannelType::Value1.as_str(), "1");
+    }
+
+    #[test]
+    fn unknown_values_are_kept_and_sent_back() {
+        let raw = json!({"id": "1", "type": "carrier_pigeon"});
+        let channel: Channel = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(channel.type_, ChannelType::Unknown("carrier_pigeon".into()));
+        assert!(channel.type_.is_unknown());
+        assert_eq!(serde_json::to_value(&channel).unwrap(), raw);
+    }
+
+    #[test]
+    fn strings_convert_both_ways() {
+        assert_eq!(ChannelType::from("sms"), ChannelType::Sms);
+        assert_eq!("sms".parse::<ChannelType>(), Ok(ChannelType::Sms));
+        assert_eq!(ChannelType::from(String::from("new")).to_string(), "new");
+    }
+
+    #[test]
+    fn a_non_string_is_an_error() {
+        assert!(serde_json::from_value::<ChannelType>(json!(5)).is_err());
+    }
+}
+
+mod tri_state {
+    use codegen_samples::tri_state::types::{Menu, SettingsUpdate};
+    use serde_json::json;
+
+    fn update() -> SettingsUpdate {
+        SettingsUpdate {
+            greeting: None,
+            menu: None,
+            note: None,
+            revision: None,
+            type_: None,
+        }
+    }
+
+    #[test]
+    fn absent_null_and_value_serialize_differently() {
+        let mut patch = update();
+        assert_eq!(
+            serde_json::to_value(&patch).unwrap(),
+            json!({"revision": null})
+        );
+        patch.menu = Some(None);
+        assert_eq!(
+            serde_json::to_string(&patch).unwrap(),
+            r#"{"menu":null,"revision":null}"#
+        );
+        patch.menu = Some(Some(Menu {
+            items: Some(vec!["a".into()]),
+        }));
+        patch.type_ = Some(None);
+        assert_eq!(
+            serde_json::to_value(&patch).unwrap(),
+            json!({"menu": {"items": ["a"]}, "revision": null, "type": null})
+        );
+    }
+
+    #[test]
+    fn null_and_absence_deserialize_differently() {
+        let null: SettingsUpdate =
+            serde_json::from_value(json!({"menu": null, "revision": 1})).unwrap();
+        assert_eq!(null.menu, Some(None));
+        let absent: SettingsUpdate = serde_json::from_value(json!({"revision": 1})).unwrap();
+        assert_eq!(absent.menu, None);
+        let keyword: SettingsUpdate =
+            serde_json::from_value(json!({"type": null, "revision": 1})).unwrap();
+        assert_eq!(keyword.type_, Some(None));
+    }
+
+    #[test]
+    fn an_empty_collection_and_an_absent_one_stay_different() {
+        let empty: Menu = serde_json::from_value(json!({"items": []})).unwrap();
+        assert_eq!(empty.items, Some(vec![]));
+        assert_eq!(serde_json::to_value(&empty).unwrap(), json!({"items": []}));
+        let absent: Menu = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(absent.items, None);
+        assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn explicit_nulls_round_trip() {
+        let raw = json!({"menu": null, "greeting": "hi", "revision": 3});
+        let patch: SettingsUpdate = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&patch).unwrap(), raw);
+    }
+}

@@ -1,0 +1,7 @@
+//! The conformance suite's library: reading a spec's examples and checking
+//! them against the generated types. The tests in `tests/it` and the
+//! `cargo xtask conformance` runner are built on it.
+
+pub mod compare;
+pub mod registry;
+pub mod spec;
