@@ -146,6 +146,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     patch::add_types(&mut file, emit::items(&analysis)?)?;
     patch::optional_collections(&mut file)?;
     patch::tri_states(&mut file, &analysis.tri_states)?;
+    patch::derive_default(&mut file)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

@@ -208,3 +208,34 @@ pub(crate) fn optional_collections(file: &mut File) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// Whether a field's type has an empty default: an `Option` or a JSON map.
+fn defaults_to_empty(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.path
+        .segments
+        .last()
+        .is_some_and(|last| last.ident == "Option" || last.ident == "Map")
+}
+
+/// Derives `Default` for every struct whose fields all default to empty (all
+/// optional, perhaps with a map of extra properties), so that a PATCH body
+/// can be written as `SettingsUpdate { menu: Some(None), ..Default::default() }`.
+pub(crate) fn derive_default(file: &mut File) -> Result<(), Error> {
+    for item in types_module(file)? {
+        let Item::Struct(item) = item else { continue };
+        let Fields::Named(named) = &item.fields else {
+            continue;
+        };
+        if named.named.is_empty() || !named.named.iter().all(|f| defaults_to_empty(&f.ty)) {
+            continue;
+        }
+        let has_default = item.attrs.iter().any(|attr| {
+            attr.path().is_ident("derive") && quote!(#attr).to_string().contains("Default")
+        });
+        if !has_default {
+            item.attrs.push(syn::parse_quote! { #[derive(Default)] });
+        }
+    }
+    Ok(())
+}

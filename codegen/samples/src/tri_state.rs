@@ -16,6 +16,7 @@ pub mod types {
     }
     ///A settings patch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Default)]
     pub struct SettingsUpdate {
         /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
         /// the value alone), `Some(None)` sends `null` (delete it), and

@@ -19,8 +19,16 @@ pub mod types {
         ///Name of the channel.
         pub name: ::std::string::String,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Channel in which a message was sent or received. In requests only `id` is sent; responses and webhooks add `type` and sometimes `name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -181,8 +189,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<Provider>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Email details of a message received on an Email channel (ALPHA).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -299,8 +315,16 @@ pub mod types {
         ///Name of the channel.
         pub name: ::std::string::String,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
         ///Zendesk integration, or null (seen in the collection, not in the docs).
         ///
         /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
@@ -631,6 +655,7 @@ pub mod types {
     }
     ///Developer-defined metadata; can be sent with any type of message and is delivered back in the Message Echo webhook. Free-form, except for the reserved keys described here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Default)]
     pub struct Metadata {
         ///Email details, present on messages received on an Email channel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -715,8 +740,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<Provider>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Items of a nested menu.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -987,8 +1020,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<::std::string::String>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Shipping address of a receipt.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1151,6 +1192,7 @@ pub mod types {
     }
     ///Settings update (PATCH): `{"key": value}` sets a setting, `{"key": null}` deletes it, a missing key is left alone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Default)]
     pub struct SettingsUpdate {
         ///Whitelisted domains. Facebook Messenger: some features (e.g. the Checkbox plugin) need the used domains whitelisted. Amio Chat: domains allowed for cross origin requests (CORS) to Amio Chat servers; `null` (the default) or an empty list refuses every connection. `null` deletes the setting.
         ///
@@ -1319,8 +1361,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub telegram: ::std::option::Option<TelegramBot>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Text message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1559,8 +1609,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub viber_business_messages: ::std::option::Option<ViberBusinessMessagesAccount>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///Viber bot channel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1576,8 +1634,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub viber: ::std::option::Option<ViberBot>,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
     ///The `viber` block of a channel update. The Postman collection sends Viber Business Messages settings (`default_message_ttl`, `mode`) under this key as well as the bot's `access_token`, so it accepts the fields of both.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1595,7 +1661,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_id: ::std::option::Option<::std::string::String>,
     }
-    ///Webhook object: the entry point to which all events of the channel are delivered.
+    ///Webhook object: the entry point to which all events of the channel are delivered. Optional on a channel: every saved response carries one, but a channel can be created without a webhook, so a channel without it is accepted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Webhook {
         ///Id of the webhook. Ids are decimal strings longer than a double can hold (some platforms use other opaque strings): always a string, never a number.
@@ -1649,8 +1715,16 @@ pub mod types {
         ///Name of the channel.
         pub name: ::std::string::String,
         ///Webhook object specifying the entry point to which all events are delivered. It is null if there is no webhook set.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub webhook: ::std::option::Option<Webhook>,
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
         ///WhatsApp Business Account of the channel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub whatsapp_business_account: ::std::option::Option<WhatsappBusinessAccount>,
