@@ -64,6 +64,21 @@ pub const TARGETS: &[Target] = &[
             types_path: "amio::types",
         },
     },
+    Target {
+        spec: "spec/webex-connect.yaml",
+        output: "generated/webex-connect/src/generated.rs",
+        kind: Kind::Bindings {
+            module_path: "crate::generated",
+            inner_type: Some("crate::client::ClientState"),
+        },
+    },
+    Target {
+        spec: "spec/webex-connect.yaml",
+        output: "conformance/src/registry/webex_connect.rs",
+        kind: Kind::Registry {
+            types_path: "webex_connect::types",
+        },
+    },
     bindings(
         "codegen/tests/specs/unions.yaml",
         "codegen/samples/src/unions.rs",

@@ -5,3 +5,9 @@
 pub mod compare;
 pub mod registry;
 pub mod spec;
+
+/// The examples of the repository's README, compiled as doctests. They live
+/// here because this crate depends on every API crate the README shows.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RepositoryReadme;

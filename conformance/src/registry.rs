@@ -4,3 +4,7 @@
 /// The Amio API's types, from `spec/amio.yaml`.
 #[rustfmt::skip]
 pub mod amio;
+
+/// The Webex Connect Messaging API's types, from `spec/webex-connect.yaml`.
+#[rustfmt::skip]
+pub mod webex_connect;

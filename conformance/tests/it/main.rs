@@ -1,6 +1,7 @@
 //! The conformance suite, one binary: each module is one area.
 
 mod examples;
+mod webex_connect;
 
 /// The repository root.
 pub fn root() -> std::path::PathBuf {

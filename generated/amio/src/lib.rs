@@ -23,8 +23,3 @@ pub use generated::{Client, types};
 pub use headers::{HeadersExt, RateLimit};
 pub use pagination::{MAX_PAGE_SIZE, Page, paginate};
 pub use retry::RetryPolicy;
-
-/// The examples of the repository's README, compiled as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct RepositoryReadme;
