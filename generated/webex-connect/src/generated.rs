@@ -178,6 +178,7 @@ pub mod types {
     }
     ///User-defined key-value pairs; a value can be a string, a JSON object or a JSON array (seed 002, lines 348, 427, 525). On Android the key `imageurl` is reserved (seed 002, line 349).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Default)]
     pub struct CustomTags {
         ///Reserved (Android): URL of an image to show in the notification (seed 002, line 349).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
