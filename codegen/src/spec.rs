@@ -475,8 +475,10 @@ fn check_operations(spec: &Value, problems: &mut Vec<String>) {
 }
 
 /// Rewrites the spec for progenitor: a union variant loses its tag property
-/// (the union writes and reads it).
+/// (the union writes and reads it), and a property's description beside a
+/// `$ref` (which progenitor ignores) is kept by wrapping the `$ref` in `allOf`.
 pub(crate) fn prepare(mut spec: Value, analysis: &Analysis) -> Value {
+    keep_ref_descriptions(&mut spec);
     let Some(schemas) = spec
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
@@ -511,4 +513,37 @@ pub(crate) fn schema_names(spec: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `{$ref: X, description: D}` as a property becomes `{allOf: [{$ref: X}], description: D}`,
+/// which means the same and keeps the description as the field's documentation.
+fn keep_ref_descriptions(value: &mut Value) {
+    match value {
+        Value::Mapping(map) => {
+            if let Some(Value::Mapping(properties)) = map.get_mut("properties") {
+                for (_, property) in properties.iter_mut() {
+                    let Value::Mapping(property) = property else { continue };
+                    let is_schema_ref = property
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .is_some_and(|r| r.starts_with(SCHEMA_REF_PREFIX));
+                    if is_schema_ref && property.contains_key("description") {
+                        if let Some(reference) = property.remove("$ref") {
+                            let mut target = Mapping::new();
+                            target.insert(Value::from("$ref"), reference);
+                            property.insert(
+                                Value::from("allOf"),
+                                Value::Sequence(vec![Value::Mapping(target)]),
+                            );
+                        }
+                    }
+                }
+            }
+            for (_, child) in map.iter_mut() {
+                keep_ref_descriptions(child);
+            }
+        }
+        Value::Sequence(seq) => seq.iter_mut().for_each(keep_ref_descriptions),
+        _ => {}
+    }
 }

@@ -12,6 +12,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Channel {
         pub id: ::std::string::String,
+        ///A description beside a $ref is kept as the field's documentation.
         #[serde(rename = "type")]
         pub type_: crate::open_enums::types::ChannelType,
     }

@@ -11,6 +11,7 @@ pub mod types {
     ///Android-specific push settings (seed 002, lines 304-331).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AndroidPush {
+        ///Android extras (seed 002, line 308).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<AndroidPushExtras>,
         ///Android-specific message text (seed 002, line 307).
@@ -25,8 +26,10 @@ pub mod types {
         ///An arbitrary key: a newer message with the same key replaces an older one that has not reached the device (seed 002, line 336).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
+        ///User-defined key-value pairs; `imageurl` is reserved (seed 002, lines 348-349).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customtags: ::std::option::Option<CustomTags>,
+        ///Deprecated. If true, delivery is delayed while the device is idle (seed 002, line 343).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delay_while_idle: ::std::option::Option<BooleanFlag>,
         ///URL of the notification image shown on the device (seed 002, line 354).
@@ -38,11 +41,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub notification_channel_id: ::std::option::Option<::std::string::String>,
+        ///Action when the notification is clicked (seed 002, line 350).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notificationaction: ::std::option::Option<PushNotificationAction>,
         ///Sound played when the notification is delivered: `default` or the name of a custom sound (seed 002, lines 338-342).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
+        ///Expiry time of the message in seconds; typed String (seed 002, line 337).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<IntegerOrString>,
     }
@@ -127,30 +132,37 @@ pub mod types {
     ///Channel-specific parameters (seed 002, lines 41-86, 158-165, 175). They override the service's defaults and the base request's parameters. Fill the block of the channel named by `deliverychannel`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Channels {
+        ///Apple Messages for Business parameters (seed 002, line 84).
         #[serde(
             rename = "AppleBusinessChat",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub apple_business_chat: ::std::option::Option<AppleBusinessChatMessage>,
+        ///In-App Messaging / Live Chat parameters (seed 002, line 69).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub appmessaging: ::std::option::Option<AppMessage>,
+        ///Contact Policy to apply (seed 002, lines 58-65).
         #[serde(
             rename = "contactPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub contact_policy: ::std::option::Option<ContactPolicy>,
+        ///Facebook Messenger and WhatsApp parameters (seed 002, line 75).
         #[serde(
             rename = "OTT-Messaging",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub ott_messaging: ::std::option::Option<OttMessaging>,
+        ///Push notification parameters (seed 002, section "Push Message").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push: ::std::option::Option<PushMessage>,
         ///SmartLinks replacing the `{{link_<linkid>}}` placeholders of the text; must be present for the placeholders to be replaced (seed 002, lines 51-57, 103, 230). Supported for text messages in SMS, In-App Messaging, Live Chat, Facebook Messenger and WhatsApp (seed 002, line 171).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub smartlinks: ::std::option::Option<::std::vec::Vec<SmartLink>>,
+        ///SMS parameters (seed 002, section "SMS Message").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sms: ::std::option::Option<SmsMessage>,
+        ///Voice parameters (seed 002, section "Voice Message").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<VoiceMessage>,
     }
@@ -236,6 +248,7 @@ Other codes may appear.*/
     ///Delivery notification POSTed to `notifyurl` (API notes, section "Webex Connect"). Keys mix case on the wire (`deliveryInfoNotification`, `Description`, `callbackData`) and are kept as sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeliveryInfoNotification {
+        ///The notification envelope.
         #[serde(rename = "deliveryInfoNotification")]
         pub delivery_info_notification: DeliveryInfoNotificationBody,
     }
@@ -251,6 +264,7 @@ Other codes may appear.*/
         ///The `correlationid` of the request or destination, when one was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub correlationid: ::std::option::Option<::std::string::String>,
+        ///The delivery status.
         #[serde(rename = "deliveryInfo")]
         pub delivery_info: DeliveryInfo,
         ///The transaction id returned in the `ResponseEntry` of the request.
@@ -336,6 +350,7 @@ Other codes may appear.*/
     ///Airline itinerary template: an itinerary and receipt (seed 002, lines 1185-1427). Deprecated: the call fails with a delivery receipt notification (seed 002, line 1191).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbAirlineItineraryTemplate {
+        ///Base price amount (seed 002, line 1205); a string in the sample.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub base_price: ::std::option::Option<NumberOrString>,
         ///Currency code, for example `USD` (seed 002, line 1208).
@@ -355,11 +370,13 @@ Other codes may appear.*/
         ///Itemised price information (seed 002, line 1204).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub price_info: ::std::option::Option<::std::vec::Vec<FbPriceInfo>>,
+        ///Tax amount (seed 002, line 1206); a string in the sample.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tax: ::std::option::Option<NumberOrString>,
         ///Background colour of the attachment, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1199).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub theme_color: ::std::option::Option<::std::string::String>,
+        ///Total price of the booking (seed 002, line 1207); a string in the sample.
         pub total_price: NumberOrString,
     }
     ///Airline flight update template: a flight status update (seed 002, lines 1727-1814). Deprecated: the call fails, notified on the delivery receipt (seed 002, line 1733).
@@ -375,7 +392,9 @@ Other codes may appear.*/
         ///Background colour, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1746).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub theme_color: ::std::option::Option<::std::string::String>,
+        ///The flight (seed 002, line 1748).
         pub update_flight_info: FbFlightInfo,
+        ///Type of update (seed 002, line 1740).
         pub update_type: crate::generated::types::FbFlightUpdateType,
     }
     ///An airport (seed 002, lines 1403-1409, 1709-1715).
@@ -395,6 +414,7 @@ Other codes may appear.*/
     ///An audio attachment (seed 002, lines 829-851).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbAudioAttachment {
+        ///URL of the audio (seed 002, line 838).
         pub payload: FbMediaPayload,
     }
     ///One boarding pass (seed 002, lines 1669-1688). Give `qr_code` or `barcode_image_url`.
@@ -410,6 +430,7 @@ Other codes may appear.*/
         ///URL of the bar code image; required unless `qr_code` is given (seed 002, line 1686).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode_image_url: ::std::option::Option<::std::string::String>,
+        ///The flight (seed 002, line 1688).
         pub flight_info: FbFlightInfo,
         ///URL of the header image (seed 002, line 1683).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -434,6 +455,7 @@ Other codes may appear.*/
         pub secondary_fields: ::std::option::Option<
             ::std::vec::Vec<FbBoardingPassField>,
         >,
+        ///The travel class (seed 002, line 1674).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub travel_class: ::std::option::Option<crate::generated::types::FbTravelClass>,
     }
@@ -459,15 +481,19 @@ Other codes may appear.*/
     ///A file attachment (seed 002, lines 875-897).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbFileAttachment {
+        ///URL of the file (seed 002, line 884).
         pub payload: FbMediaPayload,
     }
     ///A flight in the check-in, boarding pass and flight update templates (seed 002, lines 1496-1502, 1690-1696, 1797-1803).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbFlightInfo {
+        ///The arrival airport (seed 002, line 1501).
         pub arrival_airport: FbAirport,
+        ///The departure airport (seed 002, line 1500).
         pub departure_airport: FbAirport,
         ///The flight number (seed 002, line 1499).
         pub flight_number: ::std::string::String,
+        ///The flight schedule (seed 002, line 1502).
         pub flight_schedule: FbFlightSchedule,
     }
     ///Schedule of a flight (seed 002, lines 1411-1420, 1504-1513, 1698-1707, 1805-1814). Times are in the airport's time zone, format `YYYY-MM-DDThh:mm` without zone, for example `2016-09-26T11:15`, so they are plain strings. `arrival_time` is mandatory for the itinerary and check-in templates, optional for boarding pass and flight update.
@@ -511,6 +537,7 @@ Other codes may appear.*/
     ///An image attachment (seed 002, "attachment type - media", lines 804-828).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbImageAttachment {
+        ///URL of the image (seed 002, line 815).
         pub payload: FbMediaPayload,
     }
     ///One flight segment of an itinerary (seed 002, lines 1382-1392). The table names the schedule `flight_airport` (line 1391); the sample uses `flight_schedule`.
@@ -519,15 +546,19 @@ Other codes may appear.*/
         ///The aircraft type (seed 002, line 1388).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aircraft_type: ::std::option::Option<::std::string::String>,
+        ///The arrival airport (seed 002, line 1390).
         pub arrival_airport: FbAirport,
         ///A unique id within the itinerary grouping the segments of a connection (seed 002, line 1385).
         pub connection_id: ::std::string::String,
+        ///The departure airport (seed 002, line 1389).
         pub departure_airport: FbAirport,
         ///The flight number (seed 002, line 1387).
         pub flight_number: ::std::string::String,
+        ///The flight schedule (seed 002, line 1391, where it is misnamed `flight_airport`).
         pub flight_schedule: FbFlightSchedule,
         ///The segment id of the `passenger_segment_info` entry (seed 002, line 1386).
         pub segment_id: ::std::string::String,
+        ///The travel class (seed 002, line 1392).
         pub travel_class: crate::generated::types::FbTravelClass,
     }
     ///Payload of a media attachment (seed 002, lines 814-816).
@@ -539,12 +570,15 @@ Other codes may appear.*/
     ///The Facebook Messenger block `channels.OTT-Messaging.fb` (seed 002, section "Facebook Messenger", lines 718-1985). Either `text`, `attachment` or `sender_action` is mandatory (seed 002, lines 752, 758, 769).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FbMessage {
+        ///Media or template attachment (seed 002, line 753).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment: ::std::option::Option<crate::generated::types::FbAttachment>,
+        ///The messaging type (seed 002, line 772).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messaging_type: ::std::option::Option<
             crate::generated::types::MessagingType,
         >,
+        ///Notification with or without sound (seed 002, line 759).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_type: ::std::option::Option<
             crate::generated::types::FbNotificationType,
@@ -552,6 +586,7 @@ Other codes may appear.*/
         ///Quick-reply buttons shown above the composer; they disappear once one is tapped. Up to 10 buttons (seed 002, line 1840; table at line 771).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub quick_replies: ::std::option::Option<::std::vec::Vec<FbQuickReply>>,
+        ///Typing indicator or read receipt (seed 002, line 763).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender_action: ::std::option::Option<crate::generated::types::SenderAction>,
         ///Message tag, required when `messaging_type` is `MESSAGE_TAG`; the message must match the tag's allowed use case, for example `ACCOUNT_UPDATE` (seed 002, lines 729, 778-781; the list of tags is on the Messenger Node page).
@@ -608,6 +643,7 @@ Other codes may appear.*/
     ///One itemised price (seed 002, lines 1348-1354; the table at lines 1422-1426 shows the product fields instead).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbPriceInfo {
+        ///The amount; a string in the sample (seed 002, line 1351).
         pub amount: NumberOrString,
         ///Currency code of the amount.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -626,6 +662,7 @@ Other codes may appear.*/
     ///One quick-reply button (seed 002, section "Quick_ Replies", lines 1838-1849).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbQuickReply {
+        ///Type of content (seed 002, line 1843).
         pub content_type: crate::generated::types::FbQuickReplyContentType,
         ///URL of an image shown on the button (seed 002, line 1849).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -704,6 +741,7 @@ Other codes may appear.*/
     ///Receipt template: an order confirmation with the transaction summary and each item (seed 002, lines 1044-1183).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbReceiptTemplate {
+        ///Shipping address (seed 002, line 1062).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<FbReceiptAddress>,
         ///Payment adjustments (seed 002, lines 1073-1076).
@@ -722,6 +760,7 @@ Other codes may appear.*/
         pub payment_method: ::std::string::String,
         ///The recipient's name (seed 002, line 1048).
         pub recipient_name: ::std::string::String,
+        ///Payment summary (seed 002, line 1068).
         pub summary: FbReceiptSummary,
         ///Timestamp of the order; must be a unique number (seed 002, line 1052).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -730,11 +769,13 @@ Other codes may appear.*/
     ///A template attachment (seed 002, "attachment type - template", lines 899-1814).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbTemplateAttachment {
+        ///The template, tagged by `template_type` (seed 002, line 791).
         pub payload: crate::generated::types::FbTemplatePayload,
     }
     ///A video attachment (seed 002, lines 852-874).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbVideoAttachment {
+        ///URL of the video (seed 002, line 861).
         pub payload: FbMediaPayload,
     }
     ///A button that opens a URL in a browser (seed 002, lines 1038, 1041).
@@ -768,6 +809,7 @@ Other codes may appear.*/
     ///One button of an interactive notification (seed 002, lines 557-582).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InteractiveButton {
+        ///Action of the button (seed 002, line 568).
         pub action: crate::generated::types::InteractiveAction,
         ///Identifier of the button, which depends on the category: for `DOUBLE_SHOPNOW_CANCEL`, identifier 1 is `SHOPNOW` and identifier 2 is `CANCEL` (seed 002, lines 578-580).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -781,6 +823,7 @@ Other codes may appear.*/
     ///iOS-specific push settings (seed 002, lines 387-410).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IosPush {
+        ///iOS extras (seed 002, line 390).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<IosPushExtras>,
         ///iOS-specific message text (seed 002, line 389).
@@ -795,23 +838,28 @@ Other codes may appear.*/
         ///URL of a media attachment (listed in seed 002, line 401).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachmenturl: ::std::option::Option<::std::string::String>,
+        ///Number displayed as badge of the app icon; typed String (seed 002, line 415).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub badge: ::std::option::Option<IntegerOrString>,
         ///A newer message with the same key replaces an older one (listed in seed 002, line 400).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
+        ///User-defined key-value pairs (seed 002, line 427).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customtags: ::std::option::Option<CustomTags>,
         ///HTML content carried by the notification (listed in seed 002, line 397).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
+        ///Action when the notification is clicked (seed 002, line 428).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notificationaction: ::std::option::Option<PushNotificationAction>,
+        ///If true, the app receives the message without a notification shown to the customer (seed 002, lines 422-426).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub silentpush: ::std::option::Option<BooleanFlag>,
         ///Sound played when the notification is delivered: `default` or the name of a custom sound (seed 002, lines 416-420).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
+        ///Expiry time of the message in seconds; typed String (seed 002, line 421).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<IntegerOrString>,
         ///URL carried by the notification (listed in seed 002, line 396).
@@ -853,8 +901,10 @@ Other codes may appear.*/
     ///The over-the-top messaging block `channels.OTT-Messaging` (seed 002, lines 75-82): the Facebook Messenger and WhatsApp messages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OttMessaging {
+        ///Facebook Messenger message (seed 002, line 77).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub fb: ::std::option::Option<FbMessage>,
+        ///WhatsApp message (seed 002, line 80).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub wa: ::std::option::Option<WhatsAppMessage>,
     }
@@ -863,6 +913,7 @@ Other codes may appear.*/
     pub struct PushInteractive {
         ///The buttons, one per position (seed 002, lines 557-582).
         pub actions: ::std::vec::Vec<InteractiveButton>,
+        ///The category; one must be passed (seed 002, line 538).
         pub category: crate::generated::types::InteractiveCategory,
         ///The device types that receive the interactive notification; at least one (seed 002, line 532).
         pub device_types: ::std::vec::Vec<crate::generated::types::PushDeviceType>,
@@ -873,23 +924,29 @@ Other codes may appear.*/
     ///The push block `channels.push` (seed 002, section "Push Message", lines 263-716). Either `android`, `ios` or `web` must be passed (seed 002, line 296). The overall payload of a push request is limited to 4 KB (seed 002, line 302).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PushMessage {
+        ///Android-specific settings (seed 002, line 266).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android: ::std::option::Option<AndroidPush>,
+        ///Interactive notification buttons (seed 002, line 268).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interactive: ::std::option::Option<PushInteractive>,
+        ///iOS-specific settings (seed 002, line 267).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ios: ::std::option::Option<IosPush>,
         ///Reference value, given if the result of the push interaction is to be used as a trigger for rules. The table lists it inside `interactive` (seed 002, lines 270, 537) but the samples send it at this level (seed 002, lines 584, 687); both are accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pushref: ::std::option::Option<::std::string::String>,
+        ///Web-browser settings (seed 002, line 280).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub web: ::std::option::Option<WebPush>,
+        ///Windows settings (seed 002, line 666).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub windows: ::std::option::Option<WindowsPush>,
     }
     ///Action performed when the notification is clicked (seed 002, lines 350-385, 428-465). Optional; but if `action` is set, `value` must complete it (except for `OPEN_APP`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PushNotificationAction {
+        ///The action (seed 002, line 372).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<crate::generated::types::NotificationAction>,
         ///The value completing the action, for example a URL such as `www.bbc.com` for `OPEN_URL`; not required for `OPEN_APP` (seed 002, lines 379-381).
@@ -956,7 +1013,9 @@ Other codes may appear.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub callback_data: ::std::option::Option<::std::string::String>,
+        ///Channel-specific parameters (seed 002, line 158).
         pub channels: Channels,
+        ///Contact Policy to apply; the sample carries it inside `channels` (seed 002, line 59), also accepted here.
         #[serde(
             rename = "contactPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -965,6 +1024,7 @@ Other codes may appear.*/
         ///A client-side identifier chosen by the service provider to correlate requests with their responses and notifications. Up to 50 **bytes** long (seed 002, line 145). A `correlationid` inside a destination overrides this one for that destination. No `maxLength` here: it would count characters, not bytes, and the generated type would refuse such a value even when it is received; the client checks the byte length before sending.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub correlationid: ::std::option::Option<::std::string::String>,
+        ///The channel the message is sent on (seed 002, line 138).
         pub deliverychannel: crate::generated::types::DeliveryChannel,
         ///The recipients: an array of up to 1,000 entries (seed 002, lines 24, 157; a larger request is rejected with code `7009`, line 2002). Phone numbers should be in E.164 format.
         pub destination: ::std::vec::Vec<Destination>,
@@ -978,8 +1038,10 @@ Other codes may appear.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gtr_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Sent by default as `"true"` by the gateway to mark push or in-app messages sent by imiconnect, when co-existence of SDKs is enabled (seed 002, line 97).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub icmessage: ::std::option::Option<BooleanFlag>,
+        ///Template reference and parameters (seed 002, line 149).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<MessageTemplate>,
         ///URL to which the platform POSTs the delivery status of the message (see the `delivery_notification` callback). It can also be configured on the service; when both are set, the one in the request wins (seed 002, line 146). If an invalid URL is passed, the request is not eligible for retries (seed 002, line 38).
@@ -992,6 +1054,7 @@ Other codes may appear.*/
     ///The immediate answer of the Messaging API, always with HTTP 200 (envelope from the API notes; the codes from seed 002, section "Response Codes").
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SendMessageResponse {
+        ///An array of entries on success, a single entry on failure.
         pub response: SendMessageResult,
     }
     ///The `response` member. On success (code `1001`) it is an ARRAY with one `ResponseEntry` per destination; on failure it is a single `ResponseEntry` OBJECT carrying the error code. Tell them apart by the JSON type.
@@ -1033,6 +1096,7 @@ Other codes may appear.*/
         ///Hexadecimal content of a binary message; required when `type` is 3 (seed 002, line 214).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
+        ///Additional SMS parameters such as the DLT template id (seed 002, line 46).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<SmsExtras>,
         ///The sender id: a phone number, short code or alphanumeric sender id (seed 002, lines 44, 203). It must be pre-configured and associated with the channel; the default sender id `CONNCT` can be used otherwise (seed 002, line 205).
@@ -1040,6 +1104,7 @@ Other codes may appear.*/
         pub senderid: ::std::option::Option<::std::string::String>,
         ///The message text, up to 1024 characters (seed 002, line 202; line 156 says 1024 bytes per SMS), checked by the client before sending. May contain `{{link_<linkid>}}` SmartLink placeholders.
         pub text: ::std::string::String,
+        ///Message type, a string: 1 text (default), 2 flash, 3 binary, 4 unicode (seed 002, lines 206-213).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::generated::types::SmsType>,
     }
@@ -1065,6 +1130,7 @@ Other codes may appear.*/
         ///Text of the button; Safari only (seed 002, line 473; the list at line 285 spells it `actionText`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub actiontext: ::std::option::Option<::std::string::String>,
+        ///Web extras (seed 002, line 475).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<WebPushExtras>,
         ///The browsers the message is sent to (seed 002, line 474). Two samples misspell the key `platorm_types` (seed 002, lines 502, 598).
@@ -1083,8 +1149,10 @@ Other codes may appear.*/
         ///If two messages have the same key, the older one is discarded on the device (seed 002, lines 504, 521). Not applicable to Safari (seed 002, line 523).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
+        ///User-defined key-value pairs (seed 002, line 525).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customtags: ::std::option::Option<CustomTags>,
+        ///Seconds a message may be stored, at most 51840000 (seed 002, lines 505, 524).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<WebTimeToLive>,
     }
@@ -1140,16 +1208,20 @@ Other codes may appear.*/
     ///Windows push settings; not in the parameter table, documented by the sample at seed 002, lines 666-678.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WindowsPush {
+        ///Windows extras (seed 002, line 672).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<WindowsPushExtras>,
+        ///The text; an array of lines in the sample (seed 002, line 667).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<WindowsPushText>,
     }
     ///Windows push extras (seed 002, lines 672-677).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WindowsPushExtras {
+        ///User-defined key-value pairs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customtags: ::std::option::Option<CustomTags>,
+        ///Action when the notification is clicked (seed 002, line 673).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notificationaction: ::std::option::Option<PushNotificationAction>,
     }
