@@ -522,20 +522,23 @@ fn keep_ref_descriptions(value: &mut Value) {
         Value::Mapping(map) => {
             if let Some(Value::Mapping(properties)) = map.get_mut("properties") {
                 for (_, property) in properties.iter_mut() {
-                    let Value::Mapping(property) = property else { continue };
+                    let Value::Mapping(property) = property else {
+                        continue;
+                    };
                     let is_schema_ref = property
                         .get("$ref")
                         .and_then(Value::as_str)
                         .is_some_and(|r| r.starts_with(SCHEMA_REF_PREFIX));
-                    if is_schema_ref && property.contains_key("description") {
-                        if let Some(reference) = property.remove("$ref") {
-                            let mut target = Mapping::new();
-                            target.insert(Value::from("$ref"), reference);
-                            property.insert(
-                                Value::from("allOf"),
-                                Value::Sequence(vec![Value::Mapping(target)]),
-                            );
-                        }
+                    if !is_schema_ref || !property.contains_key("description") {
+                        continue;
+                    }
+                    if let Some(reference) = property.remove("$ref") {
+                        let mut target = Mapping::new();
+                        target.insert(Value::from("$ref"), reference);
+                        property.insert(
+                            Value::from("allOf"),
+                            Value::Sequence(vec![Value::Mapping(target)]),
+                        );
                     }
                 }
             }
