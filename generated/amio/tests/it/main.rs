@@ -1,0 +1,12 @@
+//! The integration tests of the `amio` crate, one binary: each module is one area.
+
+mod webhook;
+
+/// The repository root.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the amio crate sits in generated/amio")
+        .to_path_buf()
+}
