@@ -29,7 +29,8 @@
 //!
 //! The steps are public too: [`verify`] checks a signature with one secret,
 //! [`parse`] reads an event from bytes already verified, and [`sign`] computes
-//! the header value (for tests and tools).
+//! the header value (for tests and tools). With the `axum` feature,
+//! `amio::webhook::axum` is a ready receiver.
 //!
 //! Nothing the platform adds breaks a receiver: an unknown `event` parses into
 //! [`Event::Unknown`](crate::types::WebhookEvent::Unknown) and an unknown content
@@ -42,6 +43,9 @@ use std::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
+
+#[cfg(feature = "axum")]
+pub mod axum;
 
 /// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
 /// `event`.

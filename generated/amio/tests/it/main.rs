@@ -2,6 +2,9 @@
 
 mod webhook;
 
+#[cfg(feature = "axum")]
+mod receiver;
+
 /// The repository root.
 pub fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
