@@ -13,6 +13,7 @@ mod error;
 mod headers;
 mod pagination;
 mod retry;
+pub mod webhook;
 
 pub use client::{
     AuthLocation, BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL,

@@ -1,5 +1,18 @@
-//! The `amio` crate's integration tests, one binary with a module per area.
+//! The integration tests of the `amio` crate, one binary: each module is one area.
 //! Every server here is a mock on 127.0.0.1.
 
 mod client;
 mod forward;
+mod webhook;
+
+#[cfg(feature = "axum")]
+mod receiver;
+
+/// The repository root.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the amio crate sits in generated/amio")
+        .to_path_buf()
+}

@@ -1,0 +1,531 @@
+//! Receiving Amio webhooks: verify `X-Hub-Signature`, then read the typed event.
+//!
+//! Amio POSTs every event of a channel to the channel's webhook URL (seed 000,
+//! "Webhooks"). Each request carries `X-Hub-Signature: sha1=<hex>`, the
+//! HMAC-SHA1 of the raw request body keyed with the channel's secret. A
+//! receiver must check it over the exact bytes received, in constant time,
+//! before trusting anything in the body, then answer 2xx quickly: Amio closes
+//! connections after 60 seconds and re-delivers after a 4xx or 5xx.
+//!
+//! [`verify_and_parse`] does all of it in one call:
+//!
+//! ```
+//! use amio::webhook::{self, Event, Secrets};
+//!
+//! let secrets = Secrets::new()
+//!     .with_channel("6456078759331238786", "secret of this channel")
+//!     .with_default("secret of every other channel");
+//!
+//! let body = br#"{"event":"messages_read","timestamp":"2016-10-06T13:42:48Z","data":{"channel":{"id":"6456078759331238786","type":"facebook_messenger"},"contact":{"id":"6456078781510718339"},"last_read_timestamp":"2016-10-06T13:40:13Z"}}"#;
+//! // The value of the `X-Hub-Signature` request header; `sign` plays Amio here.
+//! let header = webhook::sign(b"secret of this channel", body);
+//!
+//! match webhook::verify_and_parse(&secrets, body, Some(&header))? {
+//!     Event::MessagesRead(read) => println!("read up to {}", read.data.last_read_timestamp),
+//!     other => println!("{} event", other.event()),
+//! }
+//! # Ok::<(), webhook::WebhookError>(())
+//! ```
+//!
+//! The steps are public too: [`verify`] checks a signature with one secret,
+//! [`parse`] reads an event from bytes already verified, and [`sign`] computes
+//! the header value (for tests and tools). With the `axum` feature,
+//! `amio::webhook::axum` is a ready receiver.
+//!
+//! Nothing the platform adds breaks a receiver: an unknown `event` parses into
+//! [`Event::Unknown`](crate::types::WebhookEvent::Unknown) and an unknown content
+//! `type` into [`Content::Unknown`](crate::types::Content::Unknown), both keeping
+//! the JSON received.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
+/// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
+/// `event`.
+pub type Event = crate::types::WebhookEvent;
+
+/// The name of the request header that carries the signature.
+pub const SIGNATURE_HEADER: &str = "X-Hub-Signature";
+
+/// The prefix of the signature header's value.
+const PREFIX: &str = "sha1=";
+
+/// The length of an HMAC-SHA1 digest, in bytes.
+const DIGEST_LEN: usize = 20;
+
+type HmacSha1 = Hmac<Sha1>;
+
+fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
+    let mut mac = HmacSha1::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(raw_body);
+    mac
+}
+
+/// The `X-Hub-Signature` value Amio sends with `raw_body` when the channel's
+/// secret is `secret`: `sha1=` and the lowercase hex HMAC-SHA1 of the bytes.
+///
+/// For tests and tools (signing a payload to replay it against a receiver);
+/// a receiver checks signatures with [`verify`], never by comparing strings.
+///
+/// ```
+/// // The test vector of the Amio docs (seed 000, "Webhooks / Security").
+/// let body = br#"{"event":"messages_delivered","timestamp":"2018-03-01T11:54:14.886Z","data":{"channel":{"id":"viber_service_messages_test","type":"viber"},"contact":{"phone_number":"+420606123456"},"messages":[{"id":"151990525359991"}]}}"#;
+/// assert_eq!(
+///     amio::webhook::sign(b"WebhookSecret", body),
+///     "sha1=cb041d03489e961730cb6c7a6d1edf58ae88ef13",
+/// );
+/// ```
+pub fn sign(secret: &[u8], raw_body: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = mac(secret, raw_body).finalize().into_bytes();
+    let mut header = String::with_capacity(PREFIX.len() + 2 * DIGEST_LEN);
+    header.push_str(PREFIX);
+    for byte in digest.iter() {
+        header.push(char::from(HEX[usize::from(byte >> 4)]));
+        header.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    header
+}
+
+/// Why a signature was refused. The messages name the header and what is
+/// wrong with it; they never contain a secret.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The request has no `X-Hub-Signature` header.
+    #[error("the request has no X-Hub-Signature header")]
+    Missing,
+    /// The header is present but empty (or only whitespace).
+    #[error("the X-Hub-Signature header is empty")]
+    Empty,
+    /// The header does not start with `sha1=`.
+    #[error("the X-Hub-Signature header does not start with `sha1=`")]
+    WrongPrefix,
+    /// The digest after `sha1=` has a character that is not a hex digit.
+    #[error("the X-Hub-Signature digest is not hexadecimal")]
+    NotHex,
+    /// The digest after `sha1=` is hex but not 40 digits long.
+    #[error("the X-Hub-Signature digest has {found} hex digits, expected 40")]
+    WrongLength {
+        /// How many hex digits the header has.
+        found: usize,
+    },
+    /// The signature is well formed but is not the body's: the secret is
+    /// wrong, or the body is not the one signed.
+    #[error("the X-Hub-Signature does not match the body")]
+    Mismatch,
+}
+
+/// Reads the digest of a `sha1=<40 hex digits>` header (either case of hex).
+/// The header is not secret: this need not run in constant time.
+fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureError> {
+    let header = header.ok_or(SignatureError::Missing)?.trim();
+    if header.is_empty() {
+        return Err(SignatureError::Empty);
+    }
+    let hex = header
+        .strip_prefix(PREFIX)
+        .ok_or(SignatureError::WrongPrefix)?
+        .as_bytes();
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return Err(SignatureError::NotHex);
+    }
+    if hex.len() != 2 * DIGEST_LEN {
+        return Err(SignatureError::WrongLength { found: hex.len() });
+    }
+    let mut digest = [0; DIGEST_LEN];
+    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
+        let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
+            return Err(SignatureError::NotHex);
+        };
+        *byte = (high << 4) | low;
+    }
+    Ok(digest)
+}
+
+/// The value of an ASCII hex digit, either case.
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Checks that `header` (the `X-Hub-Signature` value, `None` when the request
+/// has none) is the HMAC-SHA1 of `raw_body` keyed with `secret`.
+///
+/// `raw_body` must be the exact bytes received: never a body parsed and
+/// serialized again, which changes key order and whitespace. The digests are
+/// compared in constant time; hex digits may be upper- or lowercase.
+///
+/// ```
+/// use amio::webhook::{self, SignatureError};
+///
+/// let body = br#"{"event":"opt_in"}"#;
+/// let header = webhook::sign(b"secret", body);
+/// assert_eq!(webhook::verify(b"secret", body, Some(&header)), Ok(()));
+/// assert_eq!(
+///     webhook::verify(b"another secret", body, Some(&header)),
+///     Err(SignatureError::Mismatch),
+/// );
+/// assert_eq!(webhook::verify(b"secret", body, None), Err(SignatureError::Missing));
+/// ```
+pub fn verify(secret: &[u8], raw_body: &[u8], header: Option<&str>) -> Result<(), SignatureError> {
+    let expected = decode_header(header)?;
+    check(secret, raw_body, &expected)
+}
+
+fn check(secret: &[u8], raw_body: &[u8], digest: &[u8; DIGEST_LEN]) -> Result<(), SignatureError> {
+    mac(secret, raw_body)
+        .verify_slice(digest)
+        .map_err(|_| SignatureError::Mismatch)
+}
+
+/// Why a body could not be read as a webhook event.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The body is not a JSON document (truncated, empty, not UTF-8, ...).
+    #[error(
+        "the webhook body is not JSON: {message} at line {line}, column {column} (at `{path}`)"
+    )]
+    Syntax {
+        /// The JSON path of the value being read, `.` for the root; a last
+        /// segment `?` stands for a key that could not be read.
+        path: String,
+        /// The line of the fault, from 1.
+        line: usize,
+        /// The column of the fault, from 1.
+        column: usize,
+        /// What the JSON parser expected.
+        message: String,
+    },
+    /// The body is JSON but not a webhook event as documented, such as a known
+    /// event without its `data`, or a value of the wrong type.
+    #[error("the webhook body is not a valid event at `{path}`: {message}")]
+    Invalid {
+        /// The JSON path of the value at fault, `.` for the root; array
+        /// elements as `[index]` (`data.messages[0].id`).
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl ParseError {
+    /// The JSON path of the failure, `.` for the root.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Syntax { path, .. } | Self::Invalid { path, .. } => path,
+        }
+    }
+}
+
+/// Reads a webhook event from its raw body: the envelope
+/// `{event, timestamp, data}`, dispatched on `event`.
+///
+/// Call it only on a body whose signature is verified (or use
+/// [`verify_and_parse`]). An unknown `event` gives
+/// [`Event::Unknown`](crate::types::WebhookEvent::Unknown); an unknown content
+/// `type` inside a known event gives
+/// [`Content::Unknown`](crate::types::Content::Unknown). A failure keeps the
+/// JSON path of the value at fault. Never panics, whatever the bytes.
+///
+/// ```
+/// use amio::webhook::{self, Event};
+///
+/// let event = webhook::parse(br#"{"event":"postback","timestamp":"2017-03-01T15:49:02.243Z","data":{"channel":{"id":"6456078759331238786"},"contact":{"id":"6456078781510718339"},"postback":{"payload":"GET_STARTED"}}}"#)?;
+/// let Event::Postback(postback) = event else { panic!("a postback") };
+/// assert_eq!(postback.data.postback.payload, "GET_STARTED");
+///
+/// let error = webhook::parse(br#"{"event":"postback","timestamp":"2017-03-01T15:49:02.243Z","data":{}}"#)
+///     .unwrap_err();
+/// assert_eq!(error.path(), "data");
+/// # Ok::<(), webhook::ParseError>(())
+/// ```
+pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
+    let event = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        parse_error(path, &error.into_inner())
+    })?;
+    // Only whitespace may follow the event.
+    deserializer
+        .end()
+        .map_err(|error| parse_error(".".to_owned(), &error))?;
+    Ok(event)
+}
+
+fn parse_error(path: String, error: &serde_json::Error) -> ParseError {
+    let message = without_position(error);
+    match error.classify() {
+        serde_json::error::Category::Data => invalid(path, &message),
+        _ => ParseError::Syntax {
+            path,
+            line: error.line(),
+            column: error.column(),
+            message,
+        },
+    }
+}
+
+/// The parser's message without the position serde_json appends to it.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(message) if error.line() != 0 => message.to_owned(),
+        _ => message,
+    }
+}
+
+/// Builds [`ParseError::Invalid`], completing the path.
+///
+/// A tagged union (such as [`Event`] or [`Content`](crate::types::Content))
+/// reads its variant from a buffered value, so the tracked path stops at the
+/// union; the generated code writes the rest into the message, as
+/// `{Union} with {tag} "{value}": {path}: {message}` (the inner path left out
+/// when it is the root). This moves that path back into the path, union by
+/// union, and stops at anything else, keeping the message whole.
+fn invalid(path: String, message: &str) -> ParseError {
+    let mut path = if path == "." { String::new() } else { path };
+    let mut message = message;
+    while let Some(rest) = strip_union_prefix(message) {
+        message = rest;
+        let Some((inner, rest)) = rest.split_once(": ") else {
+            break;
+        };
+        if !is_path(inner) {
+            break;
+        }
+        if !path.is_empty() && !inner.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(inner);
+        message = rest;
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    ParseError::Invalid {
+        path,
+        message: message.to_owned(),
+    }
+}
+
+/// `rest` of `{Union} with {tag} "{value}": {rest}`, if `message` has that form.
+fn strip_union_prefix(message: &str) -> Option<&str> {
+    let (union, message) = message.split_once(" with ")?;
+    let (tag, message) = message.split_once(" \"")?;
+    let (value, rest) = message.split_once("\": ")?;
+    [union, tag, value]
+        .iter()
+        .all(|word| is_name(word))
+        .then_some(rest)
+}
+
+fn is_name(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
+/// Whether `text` is a path as serde_path_to_error writes it: names joined by
+/// `.`, with `[index]` after any of them.
+fn is_path(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|segment| {
+            let (name, indices) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+            (is_name(name) || (name.is_empty() && !indices.is_empty()))
+                && indices.split_inclusive(']').all(|index| {
+                    index
+                        .strip_prefix('[')
+                        .and_then(|index| index.strip_suffix(']'))
+                        .is_some_and(|digits| {
+                            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+                        })
+                })
+        })
+}
+
+/// A webhook secret. `Debug` never shows it.
+#[derive(Clone)]
+struct Secret(Box<[u8]>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The webhook secrets of your channels: one per channel id, and optionally a
+/// default for any other channel.
+///
+/// Amio signs each channel's webhooks with that channel's secret (its
+/// `webhook.secret`). Channel ids are strings (they exceed a double's
+/// precision). `Debug` shows the channel ids, never the secrets.
+///
+/// ```
+/// use amio::webhook::Secrets;
+///
+/// // One channel, or the same secret everywhere:
+/// let one = Secrets::single("my-webhook-secret");
+///
+/// // Several channels, and a default for the rest:
+/// let many = Secrets::new()
+///     .with_channel("6456078759331238786", "secret-one")
+///     .with_channel("6456078759331248741", "secret-two")
+///     .with_default("secret-of-the-others");
+/// assert!(!format!("{many:?}").contains("secret-one"));
+/// ```
+#[derive(Clone, Default)]
+#[must_use]
+pub struct Secrets {
+    channels: BTreeMap<String, Secret>,
+    default: Option<Secret>,
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Secrets")
+            .field("channels", &self.channels)
+            .field("default", &self.default)
+            .finish()
+    }
+}
+
+impl Secrets {
+    /// No secrets yet: add them with [`Secrets::with_channel`] and
+    /// [`Secrets::with_default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One secret for every channel.
+    pub fn single(secret: impl Into<Vec<u8>>) -> Self {
+        Self::new().with_default(secret)
+    }
+
+    /// The secret of the channel whose id is `channel_id`, replacing any
+    /// secret it had.
+    pub fn with_channel(
+        mut self,
+        channel_id: impl Into<String>,
+        secret: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.channels
+            .insert(channel_id.into(), Secret(secret.into().into_boxed_slice()));
+        self
+    }
+
+    /// The secret of every channel that has none of its own.
+    pub fn with_default(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.default = Some(Secret(secret.into().into_boxed_slice()));
+        self
+    }
+
+    /// The secret that signs `raw_body`, chosen by its `data.channel.id`.
+    fn for_body(&self, raw_body: &[u8]) -> Result<&[u8], WebhookError> {
+        let secret = match channel_id(raw_body) {
+            Some(id) => self
+                .channels
+                .get(id.as_ref())
+                .or(self.default.as_ref())
+                .ok_or_else(|| WebhookError::UnknownChannel {
+                    channel_id: id.into_owned(),
+                })?,
+            None => self
+                .default
+                .as_ref()
+                .ok_or(WebhookError::MissingChannelId)?,
+        };
+        Ok(&secret.0)
+    }
+}
+
+/// The channel id of an unverified body: `data.channel.id` as a string, and
+/// nothing else. `None` when the body is not JSON, or has no such string.
+fn channel_id(raw_body: &[u8]) -> Option<Cow<'_, str>> {
+    #[derive(serde::Deserialize)]
+    struct Body<'a> {
+        #[serde(borrow)]
+        data: Option<Data<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Data<'a> {
+        #[serde(borrow)]
+        channel: Option<Channel<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Channel<'a> {
+        #[serde(borrow)]
+        id: Option<Id<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id<'a>(#[serde(borrow)] Cow<'a, str>);
+
+    let body: Body<'_> = serde_json::from_slice(raw_body).ok()?;
+    Some(body.data?.channel?.id?.0)
+}
+
+/// Why [`verify_and_parse`] refused a webhook.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The signature header is missing or malformed, or does not match the body.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The body names a channel that has no secret, and there is no default.
+    #[error("no webhook secret for channel {channel_id:?}, and no default secret")]
+    UnknownChannel {
+        /// The `data.channel.id` of the body (unverified).
+        channel_id: String,
+    },
+    /// The body has no `data.channel.id` string to choose a secret by, and
+    /// there is no default secret.
+    #[error("the webhook body has no `data.channel.id`, and there is no default secret")]
+    MissingChannelId,
+    /// The signature is valid, but the body is not a webhook event.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+impl WebhookError {
+    /// The HTTP status a receiver answers with: 400 for a signed body that
+    /// does not parse, 401 for everything else (the request is not proven to
+    /// come from Amio).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Parse(_) => 400,
+            Self::Signature(_) | Self::UnknownChannel { .. } | Self::MissingChannelId => 401,
+        }
+    }
+}
+
+/// Verifies a webhook and reads its event: the secret is chosen by the body's
+/// `data.channel.id` (the only thing read before verification), the signature
+/// is checked over the raw bytes in constant time, and only then is the body
+/// parsed (see [`parse`]).
+///
+/// `header` is the value of the `X-Hub-Signature` request header, `None` when
+/// the request has none.
+pub fn verify_and_parse(
+    secrets: &Secrets,
+    raw_body: &[u8],
+    header: Option<&str>,
+) -> Result<Event, WebhookError> {
+    let digest = decode_header(header)?;
+    let secret = secrets.for_body(raw_body)?;
+    check(secret, raw_body, &digest)?;
+    Ok(parse(raw_body)?)
+}
