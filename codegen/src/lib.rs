@@ -8,7 +8,7 @@
 //!   whose unknown tags land in an `Unknown` variant that keeps the raw JSON,
 //!   and whose errors for a known tag name the tag and the field at fault;
 //! - every named string enum becomes an *open* enum: an unknown value is kept;
-//! - an optional `nullable` property becomes a tri-state `Option<Option<T>>`
+//! - an optional `nullable` (or any-value) property becomes a tri-state `Option<Option<T>>`
 //!   that sends `null` only when asked to, as PATCH needs;
 //! - an optional array or map is an `Option` of it, so an empty one and an
 //!   absent one stay different on the wire.
