@@ -3,11 +3,13 @@
 //! - `regen [--check]`: rewrite the generated bindings from `spec/`, or, with
 //!   `--check`, exit non-zero with a unified diff when they are stale.
 //! - `conformance [ARGS]`: run the conformance suite and print its report.
+//! - `lint-spec`: lint the specs with Spectral and openapi-spec-validator.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod conformance;
+mod lint;
 mod regen;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -15,7 +17,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   regen [--check]     rewrite the generated bindings from spec/ (--check: fail with a diff if stale)
   conformance [ARGS]  run the conformance suite against a mock built from the spec, or a live
-                      endpoint; `cargo xtask conformance --help` for ARGS";
+                      endpoint; `cargo xtask conformance --help` for ARGS
+  lint-spec           lint the specs with Spectral and openapi-spec-validator (installed on
+                      first use under target/tools/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +40,10 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Some("lint-spec") => match &args[1..] {
+            [] => lint::lint(&root),
+            _ => Err(format!("lint-spec takes no arguments\n\n{USAGE}")),
+        },
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
