@@ -8,7 +8,7 @@
 //!   whose unknown tags land in an `Unknown` variant that keeps the raw JSON,
 //!   and whose errors for a known tag name the tag and the field at fault;
 //! - every named string enum becomes an *open* enum: an unknown value is kept;
-//! - an optional `nullable` property becomes a tri-state `Option<Option<T>>`
+//! - an optional `nullable` (or any-value) property becomes a tri-state `Option<Option<T>>`
 //!   that sends `null` only when asked to, as PATCH needs;
 //! - an optional array or map is an `Option` of it, so an empty one and an
 //!   absent one stay different on the wire.
@@ -177,7 +177,7 @@ pub fn registry(spec_text: &str, spec_name: &str, types_path: &str) -> Result<St
 
         /// Deserializes `value` into the type generated for `schema` and
         /// serializes it back; `None` when the spec has no such schema. A
-        /// deserialization error names the JSON path at fault.
+        /// deserialization error names the JSON path at fault (`$.a.b[0]`).
         pub fn round_trip(
             schema: &str,
             value: ::serde_json::Value,
@@ -195,7 +195,10 @@ pub fn registry(spec_text: &str, spec_name: &str, types_path: &str) -> Result<St
             T: ::serde::de::DeserializeOwned + ::serde::Serialize,
         {
             let typed: T = ::serde_path_to_error::deserialize(value).map_err(|error| {
-                let path = error.path().to_string();
+                let path = match error.path().to_string() {
+                    root if root == "." => "$".to_owned(),
+                    path => format!("$.{path}"),
+                };
                 format!("at {path}: {}", error.into_inner())
             })?;
             ::serde_json::to_value(&typed).map_err(|error| format!("serializing: {error}"))

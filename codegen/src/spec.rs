@@ -36,7 +36,8 @@ pub(crate) struct OpenEnum {
     pub description: Option<String>,
 }
 
-/// An optional, nullable property: generated as a tri-state field.
+/// An optional property that may be `null` (nullable, or any JSON value):
+/// generated as a tri-state field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct TriState {
     /// The schema name under `components/schemas` of the object holding it.
@@ -86,6 +87,31 @@ fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 
 fn get_str<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     get(value, key).and_then(Value::as_str)
+}
+
+/// Whether a property may be `null`: it is `nullable`, or its schema
+/// constrains nothing (no `type`, reference, combinator or shape keyword), so
+/// any JSON value is allowed, `null` included. In OpenAPI 3.0.3 `nullable`
+/// takes effect only beside `type`, so "any value or null" can only be written
+/// as such an empty schema.
+fn allows_null(schema: &Value) -> bool {
+    if get(schema, "nullable").and_then(Value::as_bool) == Some(true) {
+        return true;
+    }
+    const ANNOTATIONS: [&str; 7] = [
+        "description",
+        "title",
+        "default",
+        "example",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    ];
+    schema.as_mapping().is_some_and(|map| {
+        map.keys()
+            .filter_map(Value::as_str)
+            .all(|key| ANNOTATIONS.contains(&key) || key.starts_with("x-"))
+    })
 }
 
 fn schema_ref_name(value: &Value) -> Option<&str> {
@@ -258,9 +284,7 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
                 let Some(property) = property.as_str() else {
                     continue;
                 };
-                let nullable =
-                    get(property_schema, "nullable").and_then(Value::as_bool) == Some(true);
-                if nullable && !required.contains(property) {
+                if allows_null(property_schema) && !required.contains(property) {
                     analysis.tri_states.push(TriState {
                         schema: name.to_owned(),
                         property: property.to_owned(),
@@ -421,9 +445,7 @@ impl Walker<'_> {
             let Some(property) = property.as_str() else {
                 continue;
             };
-            if get(schema, "nullable").and_then(Value::as_bool) == Some(true)
-                && !required.contains(property)
-            {
+            if allows_null(schema) && !required.contains(property) {
                 self.problems.push(format!(
                     "{at}/properties/{property}: an optional nullable property must sit in a named schema under components/schemas"
                 ));

@@ -2,16 +2,24 @@
 //!
 //! - `regen [--check]`: rewrite the generated bindings from `spec/`, or, with
 //!   `--check`, exit non-zero with a unified diff when they are stale.
+//! - `conformance [ARGS]`: run the conformance suite and print its report.
+//! - `lint-spec`: lint the specs with Spectral and openapi-spec-validator.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod conformance;
+mod lint;
 mod regen;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  regen [--check]   rewrite the generated bindings from spec/ (--check: fail with a diff if stale)";
+  regen [--check]     rewrite the generated bindings from spec/ (--check: fail with a diff if stale)
+  conformance [ARGS]  run the conformance suite against a mock built from the spec, or a live
+                      endpoint; `cargo xtask conformance --help` for ARGS
+  lint-spec           lint the specs with Spectral and openapi-spec-validator (installed on
+                      first use under target/tools/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +29,20 @@ fn main() -> ExitCode {
             [] => regen::write(&root),
             [flag] if flag == "--check" => regen::check(&root),
             _ => Err(format!("regen takes only --check\n\n{USAGE}")),
+        },
+        Some("conformance") => {
+            return match conformance::run(&root, &args[1..]) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some("lint-spec") => match &args[1..] {
+            [] => lint::lint(&root),
+            _ => Err(format!("lint-spec takes no arguments\n\n{USAGE}")),
         },
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -18,6 +18,17 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
     pub struct SettingsUpdate {
+        ///Any JSON value, `null` included (no `type`), so tri-state as well.
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "support::deserialize_some"
+        )]
+        pub anything: ::std::option::Option<::std::option::Option<::serde_json::Value>>,
         /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
         /// the value alone), `Some(None)` sends `null` (delete it), and
         /// `Some(Some(value))` sends the value.

@@ -144,6 +144,7 @@ mod tri_state {
 
     fn update() -> SettingsUpdate {
         SettingsUpdate {
+            anything: None,
             greeting: None,
             menu: None,
             note: None,
@@ -194,6 +195,22 @@ mod tri_state {
         let absent: Menu = serde_json::from_value(json!({})).unwrap();
         assert_eq!(absent.items, None);
         assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn an_any_value_property_keeps_null_apart_from_absence() {
+        let null: SettingsUpdate =
+            serde_json::from_value(json!({"anything": null, "revision": 1})).unwrap();
+        assert_eq!(null.anything, Some(None));
+        assert_eq!(
+            serde_json::to_value(&null).unwrap(),
+            json!({"anything": null, "revision": 1})
+        );
+        let value: SettingsUpdate =
+            serde_json::from_value(json!({"anything": [1, "a"], "revision": 1})).unwrap();
+        assert_eq!(value.anything, Some(Some(json!([1, "a"]))));
+        let absent: SettingsUpdate = serde_json::from_value(json!({"revision": 1})).unwrap();
+        assert_eq!(absent.anything, None);
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub const SCHEMAS: &[&str] = &[
 ];
 /// Deserializes `value` into the type generated for `schema` and
 /// serializes it back; `None` when the spec has no such schema. A
-/// deserialization error names the JSON path at fault.
+/// deserialization error names the JSON path at fault (`$.a.b[0]`).
 pub fn round_trip(
     schema: &str,
     value: ::serde_json::Value,
@@ -329,7 +329,10 @@ where
 {
     let typed: T = ::serde_path_to_error::deserialize(value)
         .map_err(|error| {
-            let path = error.path().to_string();
+            let path = match error.path().to_string() {
+                root if root == "." => "$".to_owned(),
+                path => format!("$.{path}"),
+            };
             format!("at {path}: {}", error.into_inner())
         })?;
     ::serde_json::to_value(&typed).map_err(|error| format!("serializing: {error}"))

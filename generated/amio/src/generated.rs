@@ -1680,8 +1680,8 @@ pub mod types {
     pub struct WebhookEnvelope {
         ///Event type specific data object.
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Name of the event.
-        pub event: crate::generated::types::EventName,
+        ///Name of the event: one of `EventName`, or one the platform added later (the envelope exists to read events these bindings do not know, so any string is accepted).
+        pub event: ::std::string::String,
         ///ISO 8601 timestamp of the event.
         pub timestamp: ::std::string::String,
     }

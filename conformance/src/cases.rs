@@ -1,0 +1,411 @@
+//! External cases: traffic a user captured, one JSON file per case, checked
+//! like the spec's own examples. The format is documented in
+//! `conformance/README.md`:
+//!
+//! - `{"kind":"webhook","secret","signature","body","valid","event"}`:
+//!   verification must agree with `valid`; a valid body must parse as
+//!   `event` (`null`: the unknown-event variant), and a known event must
+//!   round-trip and fit its schema;
+//! - `{"kind":"response","operation","status","headers","body"}`: served
+//!   to the client by the mock; a 2xx must give the typed value, a 4xx/5xx
+//!   the typed API error, and the body must round-trip and fit the schema;
+//! - `{"kind":"request","operation","body"}`: the body must round-trip
+//!   through the operation's request type and fit its schema.
+//!
+//! Every case may name its API (`"api"`, default `"amio"`). A failure names
+//! the file and, where there is one, the JSON path.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::dispatch;
+use crate::mock::{Canned, MockApi};
+use crate::operations::check_outcome;
+use crate::report::Area;
+use crate::spec::{self, Example, Header, Verdict};
+use crate::suite::{Api, Suite};
+use amio::webhook;
+
+/// The area's name in the report.
+pub const AREA: &str = "cases";
+
+/// A webhook delivery: the raw body, its signature and the expected verdict.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookCase {
+    /// The channel's webhook secret.
+    pub secret: String,
+    /// The `X-Hub-Signature` header as received; absent or `null`: no header.
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// The raw body, exactly as received.
+    pub body: String,
+    /// Whether the signature must verify.
+    pub valid: bool,
+    /// The event a valid body must parse as; `null` for the unknown-event
+    /// variant. Required when `valid` is true.
+    #[serde(default, deserialize_with = "present")]
+    pub event: Option<Option<String>>,
+}
+
+/// A response of an operation, as received.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseCase {
+    /// The `operationId`.
+    pub operation: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// Response headers (strings or numbers).
+    #[serde(default)]
+    pub headers: BTreeMap<String, Value>,
+    /// The JSON body; absent or `null` for a response without one.
+    #[serde(default)]
+    pub body: Option<Value>,
+}
+
+/// A request body of an operation, as sent.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RequestCase {
+    /// The `operationId`.
+    pub operation: String,
+    /// The JSON body.
+    pub body: Value,
+}
+
+/// One case of one of the three kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// `"kind": "webhook"`.
+    Webhook(WebhookCase),
+    /// `"kind": "response"`.
+    Response(ResponseCase),
+    /// `"kind": "request"`.
+    Request(RequestCase),
+}
+
+/// A case read from its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    /// The API it is about (`"api"`, default `"amio"`).
+    pub api: Api,
+    /// What it checks.
+    pub kind: Kind,
+}
+
+/// Deserializes a field that may be `null` into `Some(None)`, so that a
+/// missing field (`None`) and `null` stay apart.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Reads a case from JSON text. An error says why it is not a valid case.
+pub fn parse(text: &str) -> Result<Case, String> {
+    let mut value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let object = value.as_object_mut().ok_or("a case is a JSON object")?;
+    let api = match object.remove("api") {
+        None => Api::Amio,
+        Some(Value::String(name)) => Api::from_name(&name)?,
+        Some(other) => return Err(format!("`api` must be a string, not {other}")),
+    };
+    let kind = match object.remove("kind") {
+        Some(Value::String(kind)) => kind,
+        Some(other) => return Err(format!("`kind` must be a string, not {other}")),
+        None => return Err("no `kind` (webhook, response or request)".to_owned()),
+    };
+    fn fields<T: serde::de::DeserializeOwned>(kind: &str, value: Value) -> Result<T, String> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." {
+                format!("{kind} case: {inner}")
+            } else {
+                format!("{kind} case, at {path}: {inner}")
+            }
+        })
+    }
+    let kind = match kind.as_str() {
+        "webhook" => {
+            let case: WebhookCase = fields("webhook", value)?;
+            if case.valid && case.event.is_none() {
+                return Err("webhook case: `event` is required when `valid` is true \
+                            (null for an event the bindings do not know)"
+                    .to_owned());
+            }
+            Kind::Webhook(case)
+        }
+        "response" => Kind::Response(fields("response", value)?),
+        "request" => Kind::Request(fields("request", value)?),
+        other => {
+            return Err(format!(
+                "unknown kind `{other}`: expected webhook, response or request"
+            ));
+        }
+    };
+    Ok(Case { api, kind })
+}
+
+/// The case files of `dir`: every `*.json` file directly in it (not in
+/// subfolders), in name order.
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Checks every case file of every folder in `dirs`, each as one check named
+/// by its path. `suites` must hold a suite for every API a case may name.
+pub async fn check(suites: &[Suite], dirs: &[PathBuf]) -> Area {
+    let mut area = Area::new(AREA);
+    let mut count = 0;
+    for dir in dirs {
+        let files = match files(dir) {
+            Ok(files) => files,
+            Err(message) => {
+                area.record(display(dir), Err(message));
+                continue;
+            }
+        };
+        for file in files {
+            count += 1;
+            let outcome = check_file(suites, &file).await;
+            area.record(display(&file), outcome);
+        }
+    }
+    area.coverage = format!(
+        "{count} case files from {}",
+        dirs.iter()
+            .map(|d| display(d))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    area
+}
+
+/// A path as the report shows it: relative to the working directory when
+/// it is under it.
+fn display(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Reads and checks one case file.
+pub async fn check_file(suites: &[Suite], file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("reading it: {e}"))?;
+    let case = parse(&text).map_err(|e| format!("not a valid case: {e}"))?;
+    let suite = suites
+        .iter()
+        .find(|s| s.api == case.api)
+        .ok_or_else(|| format!("api `{}` is not loaded", case.api.name()))?;
+    check_case(suite, &case.kind).await
+}
+
+/// Checks one case against `suite`.
+pub async fn check_case(suite: &Suite, case: &Kind) -> Result<(), String> {
+    match case {
+        Kind::Webhook(case) => check_webhook(suite, case),
+        Kind::Response(case) => check_response(suite, case).await,
+        Kind::Request(case) => check_request(suite, case),
+    }
+}
+
+fn check_webhook(suite: &Suite, case: &WebhookCase) -> Result<(), String> {
+    let body = case.body.as_bytes();
+    let verified = webhook::verify(case.secret.as_bytes(), body, case.signature.as_deref());
+    match (&verified, case.valid) {
+        (Ok(()), true) | (Err(_), false) => {}
+        (Ok(()), false) => {
+            return Err("the signature verifies, but the case says it is not valid".to_owned());
+        }
+        (Err(error), true) => {
+            return Err(format!(
+                "the case says valid, but verification fails: {error}"
+            ));
+        }
+    }
+    let Some(expected) = case.event.as_ref().filter(|_| case.valid) else {
+        return Ok(());
+    };
+    let event = webhook::parse(body).map_err(|e| format!("the body does not parse: {e}"))?;
+    match expected {
+        None if event.is_unknown() => Ok(()),
+        None => Err(format!(
+            "the case expects the unknown-event variant; it parses as `{}`",
+            event.event()
+        )),
+        Some(name) if event.is_unknown() => Err(format!(
+            "the case expects `{name}`; it parses as the unknown-event variant (`{}`)",
+            event.event()
+        )),
+        Some(name) if event.event() != name => Err(format!(
+            "the case expects `{name}`; it parses as `{}`",
+            event.event()
+        )),
+        Some(_) => {
+            let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+            let shape =
+                spec::webhook_shape(&suite.spec).ok_or("the spec documents no webhook payload")?;
+            let back = serde_json::to_value(&event).map_err(|e| e.to_string())?;
+            if let Some(difference) = crate::compare::first_difference(&value, &back) {
+                return Err(format!(
+                    "the parsed event does not round-trip: {difference}"
+                ));
+            }
+            suite.schemas.validate(&shape, &value)
+        }
+    }
+}
+
+async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String> {
+    let operation = suite.operation(&case.operation).ok_or_else(|| {
+        format!(
+            "operation `{}` is not in {}",
+            case.operation,
+            suite.api.spec_path()
+        )
+    })?;
+    let response = operation.response(case.status).ok_or_else(|| {
+        format!(
+            "status {} is not documented for {}",
+            case.status, operation.id
+        )
+    })?;
+    match (&response.shape, &case.body) {
+        (Some(shape), Some(body)) => suite.schemas.validate(shape, body)?,
+        (Some(_), None) => {
+            return Err(format!(
+                "status {} has a body; the case has none",
+                case.status
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(format!(
+                "status {} has no body; the case has one",
+                case.status
+            ));
+        }
+        (None, None) => {}
+    }
+    let headers: Vec<(String, String)> = case
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    // The typed accessors must read the documented headers the case has.
+    let documented: Vec<Header> = response
+        .headers
+        .iter()
+        .filter_map(|header| {
+            let (_, value) = headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&header.name))?;
+            Some(Header {
+                name: header.name.clone(),
+                example: Some(Value::String(value.clone())),
+            })
+        })
+        .collect();
+    let canned = Canned {
+        status: case.status,
+        headers,
+        body: case.body.as_ref().map(|b| b.to_string().into_bytes()),
+    };
+    let request_body = operation
+        .request
+        .as_ref()
+        .and_then(|r| r.examples.first())
+        .map(|e| e.value.clone());
+    let input = suite.input(operation, request_body)?;
+    let mock = MockApi::serving(&canned).await;
+    let client = suite.client(&mock.uri());
+    let outcome = dispatch::call(&client, &operation.id, &input)
+        .await
+        .map_err(|e| e.to_string())?;
+    check_outcome(case.status, &documented, case.body.as_ref(), outcome)
+}
+
+fn check_request(suite: &Suite, case: &RequestCase) -> Result<(), String> {
+    let operation = suite.operation(&case.operation).ok_or_else(|| {
+        format!(
+            "operation `{}` is not in {}",
+            case.operation,
+            suite.api.spec_path()
+        )
+    })?;
+    let request = operation
+        .request
+        .as_ref()
+        .ok_or_else(|| format!("{} has no request body", operation.id))?;
+    let example = Example {
+        name: case.operation.clone(),
+        used_at: String::new(),
+        shape: request.shape.clone(),
+        description: String::new(),
+        value: case.body.clone(),
+    };
+    if let Verdict::Fails(message) = spec::check_example(&example, |schema, value| {
+        suite.api.round_trip(schema, value)
+    }) {
+        return Err(message);
+    }
+    suite.schemas.validate(&request.shape, &case.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_defaults_to_amio_and_unknown_ones_are_refused() {
+        let case = parse(r#"{"kind":"request","operation":"x","body":{}}"#).unwrap();
+        assert_eq!(case.api, Api::Amio);
+        let error = parse(r#"{"api":"webex-connect","kind":"request","operation":"x","body":{}}"#)
+            .unwrap_err();
+        assert!(error.contains("unknown api `webex-connect`"), "{error}");
+    }
+
+    #[test]
+    fn malformed_cases_say_what_is_wrong() {
+        let error = parse(r#"{"kind":"reply"}"#).unwrap_err();
+        assert!(error.contains("unknown kind `reply`"), "{error}");
+        let error = parse(r#"{"kind":"request","operation":"x","body":{},"bdy":1}"#).unwrap_err();
+        assert!(error.contains("unknown field `bdy`"), "{error}");
+        let error =
+            parse(r#"{"kind":"webhook","secret":"s","body":"{}","valid":true}"#).unwrap_err();
+        assert!(error.contains("`event` is required"), "{error}");
+        let error = parse(r#"{"kind":"response","operation":"x","status":"200"}"#).unwrap_err();
+        assert!(error.contains("status"), "{error}");
+        assert!(parse("[1]").is_err());
+        assert!(parse("{").unwrap_err().starts_with("not JSON"));
+    }
+
+    #[test]
+    fn a_null_event_is_told_from_a_missing_one() {
+        let case =
+            parse(r#"{"kind":"webhook","secret":"s","body":"{}","valid":true,"event":null}"#)
+                .unwrap();
+        let Kind::Webhook(case) = case.kind else {
+            panic!("a webhook case")
+        };
+        assert_eq!(case.event, Some(None));
+    }
+}

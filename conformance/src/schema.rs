@@ -1,0 +1,314 @@
+//! Validating JSON against the spec's schemas with the `jsonschema` crate.
+//!
+//! An OpenAPI 3.0 schema is almost a JSON Schema. [`to_json_schema`] closes
+//! the gap: `nullable: true` allows `null` (whatever else the schema says); `#/components/schemas/X`
+//! references point into `$defs`; OpenAPI-only keywords (`discriminator`,
+//! `example`, `examples`, `xml`, `externalDocs` and every `x-*` extension)
+//! are dropped; a `oneOf` with a `discriminator` becomes the same
+//! constraint spelled with `if`/`then` on the tag, so that a failure names
+//! the field at fault rather than "no variant matched". Everything else (`enum`, `required`, `format`, `pattern`,
+//! bounds) keeps its meaning, so an enum value the spec does not list is
+//! reported even though the bindings accept it (their enums are open): the
+//! check says where the spec is behind the API.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value, json};
+
+use crate::spec::Shape;
+
+const SCHEMA_REF: &str = "#/components/schemas/";
+const DEFS_REF: &str = "#/$defs/";
+
+/// Keywords OpenAPI 3.0 adds to JSON Schema that validation must not see.
+const OPENAPI_ONLY: &[&str] = &[
+    "discriminator",
+    "example",
+    "examples",
+    "xml",
+    "externalDocs",
+    "nullable",
+];
+
+/// Converts one OpenAPI 3.0 schema object to JSON Schema (draft 2020-12),
+/// with references to `#/components/schemas` rewritten to `#/$defs`.
+pub fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(object) => {
+            let mut out = Map::new();
+            for (key, value) in object {
+                if OPENAPI_ONLY.contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
+                let converted = match key.as_str() {
+                    "$ref" => match value.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF)) {
+                        Some(name) => Value::String(format!("{DEFS_REF}{name}")),
+                        None => value.clone(),
+                    },
+                    // Maps from names to schemas: convert each value, keep the names.
+                    "properties" | "patternProperties" | "$defs" | "definitions" => {
+                        match value.as_object() {
+                            Some(map) => Value::Object(
+                                map.iter()
+                                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                                    .collect(),
+                            ),
+                            None => value.clone(),
+                        }
+                    }
+                    // Keywords whose value is a schema or a list of schemas.
+                    "items" | "additionalProperties" | "not" | "allOf" | "anyOf" | "oneOf" => {
+                        to_json_schema(value)
+                    }
+                    // Anything else is data (`enum`, `required`, `default`,
+                    // `description`, bounds): kept as written.
+                    _ => value.clone(),
+                };
+                out.insert(key.clone(), converted);
+            }
+            if let Some(dispatch) = discriminated(object) {
+                out.remove("oneOf");
+                out.insert("allOf".to_owned(), dispatch);
+            }
+            let converted = Value::Object(out);
+            if object.get("nullable") == Some(&Value::Bool(true)) {
+                // `null`, or else the schema: spelled with `if`/`then` so that a
+                // failure names the field at fault, not "no anyOf branch matched".
+                json!({ "if": { "not": { "type": "null" } }, "then": converted })
+            } else {
+                converted
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A `oneOf` with a `discriminator` as the same constraint spelled so that
+/// a failure names the field at fault: the tag must be one of the mapped
+/// values, and for each value the object must fit the mapped schema
+/// (`if`/`then`). For tags that differ per variant this is what `oneOf`
+/// means, but a plain `oneOf` can only say that no variant matched.
+fn discriminated(object: &Map<String, Value>) -> Option<Value> {
+    let discriminator = object.get("discriminator")?;
+    let tag = discriminator.get("propertyName")?.as_str()?;
+    let mapping = discriminator.get("mapping")?.as_object()?;
+    object.get("oneOf")?;
+    let tags: Vec<&String> = mapping.keys().collect();
+    let mut all_of = vec![json!({
+        "required": [tag],
+        "properties": { tag: { "enum": tags } }
+    })];
+    for (value, target) in mapping {
+        all_of.push(json!({
+            "if": { "required": [tag], "properties": { tag: { "const": value } } },
+            "then": to_json_schema(&json!({ "$ref": target })),
+        }));
+    }
+    Some(Value::Array(all_of))
+}
+
+/// The JSON Schema that `shape` stands for, with `$defs` left to the caller.
+fn root_for(spec: &Value, shape: &Shape) -> Value {
+    match shape {
+        Shape::Named(name) => json!({ "$ref": format!("{DEFS_REF}{name}") }),
+        Shape::ArrayOf(name) => {
+            json!({ "type": "array", "items": { "$ref": format!("{DEFS_REF}{name}") } })
+        }
+        Shape::Inline(at) => {
+            let pointer = at.strip_prefix('#').unwrap_or(at);
+            to_json_schema(spec.pointer(pointer).unwrap_or(&Value::Null))
+        }
+    }
+}
+
+/// Every schema of a spec as JSON Schema, with validators built on demand
+/// and kept for reuse.
+pub struct Schemas {
+    spec: Value,
+    defs: Value,
+    validators: Mutex<HashMap<Shape, Arc<jsonschema::Validator>>>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.defs.as_object().map_or(0, Map::len);
+        f.debug_struct("Schemas").field("schemas", &count).finish()
+    }
+}
+
+impl Schemas {
+    /// Converts every schema under `components/schemas` of `spec`.
+    pub fn new(spec: &Value) -> Self {
+        let defs = spec
+            .pointer("/components/schemas")
+            .map(|schemas| {
+                Value::Object(
+                    schemas
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, schema)| (name.clone(), to_json_schema(schema)))
+                        .collect(),
+                )
+            })
+            .unwrap_or_else(|| json!({}));
+        Self {
+            spec: spec.clone(),
+            defs,
+            validators: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The converted schema named `name`, if the spec has it.
+    pub fn json_schema(&self, name: &str) -> Option<&Value> {
+        self.defs.get(name)
+    }
+
+    fn validator(&self, shape: &Shape) -> Result<Arc<jsonschema::Validator>, String> {
+        let mut cache = self
+            .validators
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(validator) = cache.get(shape) {
+            return Ok(Arc::clone(validator));
+        }
+        let mut root = root_for(&self.spec, shape);
+        if let Some(object) = root.as_object_mut() {
+            object.insert(
+                "$schema".to_owned(),
+                json!("https://json-schema.org/draft/2020-12/schema"),
+            );
+            object.insert("$defs".to_owned(), self.defs.clone());
+        }
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&root)
+            .map_err(|e| format!("the schema of {shape} is not valid JSON Schema: {e}"))?;
+        let validator = Arc::new(validator);
+        cache.insert(shape.clone(), Arc::clone(&validator));
+        Ok(validator)
+    }
+
+    /// Checks `value` against the schema `shape` stands for. The error names
+    /// the JSON path (`$.a.b[0]`) of each problem, at most five of them.
+    pub fn validate(&self, shape: &Shape, value: &Value) -> Result<(), String> {
+        let validator = self.validator(shape)?;
+        let problems: Vec<String> = validator
+            .iter_errors(value)
+            .take(5)
+            .map(|error| {
+                let path = json_path(value, error.instance_path().as_str());
+                // A whole object or array in the message would drown it.
+                if error.instance().is_object() || error.instance().is_array() {
+                    format!("at {path}: {}", error.masked())
+                } else {
+                    format!("at {path}: {error}")
+                }
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("does not fit {shape}: {}", problems.join("; ")))
+        }
+    }
+}
+
+/// Turns a JSON pointer (`/a/0/b`) into the path notation of
+/// [`crate::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
+pub fn json_path(value: &Value, pointer: &str) -> String {
+    let mut path = String::from("$");
+    let mut at = Some(value);
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match at {
+            Some(Value::Array(items)) => {
+                path.push_str(&format!("[{token}]"));
+                at = token.parse::<usize>().ok().and_then(|i| items.get(i));
+            }
+            Some(Value::Object(map)) => {
+                path.push('.');
+                path.push_str(&token);
+                at = map.get(&token);
+            }
+            _ => {
+                path.push('.');
+                path.push_str(&token);
+                at = None;
+            }
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_allows_null_and_refs_point_into_defs() {
+        let schema = json!({
+            "type": "string", "nullable": true, "example": "x", "x-note": 1,
+            "discriminator": {"propertyName": "t"}
+        });
+        assert_eq!(
+            to_json_schema(&schema),
+            json!({"if": {"not": {"type": "null"}}, "then": {"type": "string"}})
+        );
+        let reference = json!({"properties": {"a": {"$ref": "#/components/schemas/A"}}});
+        assert_eq!(
+            to_json_schema(&reference),
+            json!({"properties": {"a": {"$ref": "#/$defs/A"}}})
+        );
+    }
+
+    #[test]
+    fn a_discriminated_union_names_the_field_at_fault() {
+        let spec = json!({"components": {"schemas": {
+            "U": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}],
+                "discriminator": {"propertyName": "t", "mapping": {"a": "#/components/schemas/A"}}
+            },
+            "A": {"type": "object", "required": ["t", "n"], "properties": {
+                "t": {"type": "string", "enum": ["a"]}, "n": {"type": "integer"}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("U".into());
+        assert_eq!(schemas.validate(&shape, &json!({"t": "a", "n": 1})), Ok(()));
+        let error = schemas
+            .validate(&shape, &json!({"t": "a", "n": "x"}))
+            .unwrap_err();
+        assert!(error.contains("at $.n"), "{error}");
+        let error = schemas.validate(&shape, &json!({"t": "b"})).unwrap_err();
+        assert!(error.contains("at $.t"), "{error}");
+    }
+
+    #[test]
+    fn a_property_named_like_a_keyword_is_kept() {
+        let schema = json!({"properties": {"example": {"type": "string"}, "x-y": {}}});
+        assert_eq!(to_json_schema(&schema), schema);
+    }
+
+    #[test]
+    fn validation_names_the_path() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["b"], "properties": {
+                "b": {"type": "array", "items": {"$ref": "#/components/schemas/B"}}}},
+            "B": {"type": "object", "properties": {"c": {"type": "integer", "nullable": true}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("A".into());
+        assert_eq!(
+            schemas.validate(&shape, &json!({"b": [{"c": null}, {"c": 1}]})),
+            Ok(())
+        );
+        let error = schemas
+            .validate(&shape, &json!({"b": [{"c": 1}, {"c": "x"}]}))
+            .unwrap_err();
+        assert!(error.contains("at $.b[1].c"), "{error}");
+        assert!(schemas.validate(&shape, &json!({})).is_err());
+    }
+}

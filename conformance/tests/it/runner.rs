@@ -1,0 +1,63 @@
+//! The whole offline run, as `cargo xtask conformance` prints it.
+
+use conformance::runner;
+
+#[tokio::test]
+async fn the_offline_run_passes_and_ends_with_the_totals() {
+    let suite = crate::amio();
+    let report = runner::offline(&crate::root(), &[]).await.unwrap();
+    let text = report.to_string();
+    println!("{text}");
+    assert!(report.is_success(), "{text}");
+    let last = text.lines().last().unwrap();
+    assert_eq!(last, format!("{} passed, 0 failed", report.passed()));
+    for area in [
+        "examples: round trip",
+        "examples: schema",
+        "operations",
+        "auth",
+        "signature",
+        "properties",
+        "cases",
+    ] {
+        assert!(report.area(area).is_some(), "no area `{area}`");
+    }
+    // Every example and every operation × documented status is counted.
+    assert_eq!(
+        report.area("examples: round trip").unwrap().checks.len(),
+        suite.examples.len()
+    );
+    let responses: usize = suite
+        .operations
+        .iter()
+        .flat_map(|o| &o.responses)
+        .map(|r| r.examples.len().max(1))
+        .sum();
+    let requests: usize = suite
+        .operations
+        .iter()
+        .map(|o| o.request.as_ref().map_or(1, |r| r.examples.len()))
+        .sum();
+    assert_eq!(
+        report.area("operations").unwrap().checks.len(),
+        responses + requests
+    );
+}
+
+#[tokio::test]
+async fn a_bad_case_makes_the_run_fail() {
+    let bad = crate::root().join("conformance/cases/bad");
+    let report = runner::offline(&crate::root(), &[bad]).await.unwrap();
+    assert!(!report.is_success());
+    let text = report.to_string();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .ends_with(&format!("{} failed", report.failed()))
+    );
+    // Named by its path (relative to the working directory).
+    assert!(
+        text.contains("cases/bad/webhook_tampered_body_marked_valid.json: the case says valid")
+    );
+}
