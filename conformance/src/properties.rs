@@ -201,14 +201,18 @@ fn generate(spec: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
         Some("array") => {
             let items = object.get("items").cloned().unwrap_or(Value::Null);
+            let min = object
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0) as usize;
             let max = object
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .map_or(3, |m| m.min(3)) as usize;
-            if depth >= MAX_DEPTH {
+            if depth >= MAX_DEPTH && min == 0 {
                 return Just(Value::Array(Vec::new())).boxed();
             }
-            proptest::collection::vec(generate(spec, &items, depth), 0..=max)
+            proptest::collection::vec(generate(spec, &items, depth), min..=max.max(min))
                 .prop_map(Value::Array)
                 .boxed()
         }
