@@ -21,13 +21,30 @@ pub enum Api {
 }
 
 impl Api {
-    /// Every API the suite checks.
+    /// Every API the suite checks, in the order the report shows them.
     pub const ALL: &[Api] = &[Api::Amio];
 
     /// The name a case file gives in its `api` field.
     pub fn name(self) -> &'static str {
         match self {
             Self::Amio => "amio",
+        }
+    }
+
+    /// The heading of its section of the report.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Amio => "Amio",
+        }
+    }
+
+    /// The report's name for its area `area`, such as `examples: round
+    /// trip`: Amio's areas keep the plain names they had before the suite
+    /// checked a second API; every other API's will start with its
+    /// [`name`](Api::name).
+    pub fn area_name(self, area: &str) -> String {
+        match self {
+            Self::Amio => area.to_owned(),
         }
     }
 
@@ -110,8 +127,8 @@ impl Suite {
         self.operations.iter().find(|o| o.id == id)
     }
 
-    /// A client of the mock at `mock_uri` (the spec's base path appended),
-    /// authenticating with [`TEST_TOKEN`] and never retrying.
+    /// An Amio client of the mock at `mock_uri` (the spec's base path
+    /// appended), authenticating with [`TEST_TOKEN`] and never retrying.
     pub fn client(&self, mock_uri: &str) -> amio::Client {
         self.client_builder(mock_uri)
             .build()

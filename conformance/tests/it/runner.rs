@@ -11,17 +11,34 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     assert!(report.is_success(), "{text}");
     let last = text.lines().last().unwrap();
     assert_eq!(last, format!("{} passed, 0 failed", report.passed()));
-    for area in [
-        "examples: round trip",
-        "examples: schema",
-        "operations",
-        "auth",
-        "signature",
-        "properties",
-        "cases",
-    ] {
-        assert!(report.area(area).is_some(), "no area `{area}`");
+    let sections = [
+        (
+            "Amio",
+            &[
+                "examples: round trip",
+                "examples: schema",
+                "operations",
+                "auth",
+                "signature",
+                "properties",
+            ][..],
+        ),
+        ("Case files", &["cases"][..]),
+    ];
+    for (section, areas) in sections {
+        assert!(
+            text.contains(&format!("== {section} ==\n")),
+            "no section {section}"
+        );
+        for name in areas {
+            let area = report
+                .area(name)
+                .unwrap_or_else(|| panic!("no area `{name}`"));
+            assert_eq!(area.section, section, "{name}");
+            assert!(!area.checks.is_empty(), "{name} ran no check");
+        }
     }
+    assert_eq!(report.areas.len(), 7, "an area the test does not know");
     // Every example and every operation × documented status is counted.
     assert_eq!(
         report.area("examples: round trip").unwrap().checks.len(),
