@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::live::LiveOptions;
 use crate::report::{Area, Report};
 use crate::suite::{Api, Suite};
-use crate::{auth, cases, examples, live, operations, properties, signature};
+use crate::{auth, cases, examples, live, operations, properties, signature, webex_connect};
 
 /// The sample cases shipped with the suite, relative to the repository
 /// root; an offline run always includes them.
@@ -29,6 +29,12 @@ pub async fn areas(suite: &Suite) -> Vec<Area> {
             areas.push(auth::check(suite).await);
             areas.push(signature::check(suite));
         }
+        Api::WebexConnect => {
+            areas.push(webex_connect::response_codes::check(suite).await);
+            areas.push(webex_connect::requests::check(suite).await.area);
+            areas.push(webex_connect::auth::check(suite).await);
+            areas.push(webex_connect::notifications::check(suite));
+        }
     }
     areas.push(properties::check(suite));
     for area in &mut areas {
@@ -39,7 +45,8 @@ pub async fn areas(suite: &Suite) -> Vec<Area> {
 
 /// Runs every area of every API against the in-process mock built from the
 /// specs' examples (a section per API: for Amio examples, operations ×
-/// statuses, auth, signature, properties), then the cases of
+/// statuses, auth, signature, properties; for Webex Connect examples,
+/// response codes, requests, auth, notifications, properties), then the cases of
 /// [`SAMPLE_CASES`] and `case_dirs`.
 pub async fn offline(root: &Path, case_dirs: &[PathBuf]) -> Result<Report, String> {
     let suites = load_all(root)?;

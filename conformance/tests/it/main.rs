@@ -30,6 +30,19 @@ pub fn amio() -> Suite {
     Suite::load(&root(), Api::Amio).expect("spec/amio.yaml loads")
 }
 
+/// The Webex Connect suite, read from `spec/webex-connect.yaml`.
+pub fn webex() -> Suite {
+    Suite::load(&root(), Api::WebexConnect).expect("spec/webex-connect.yaml loads")
+}
+
+/// The suite of every API, as the runner loads them.
+pub fn suites() -> Vec<Suite> {
+    Api::ALL
+        .iter()
+        .map(|api| Suite::load(&root(), *api).expect("the spec loads"))
+        .collect()
+}
+
 /// The suite of `api` read from its spec with `from` replaced by `to`
 /// (exactly once): a spec that no longer matches the bindings.
 pub fn changed(api: Api, from: &str, to: &str) -> Suite {
