@@ -14,7 +14,8 @@ use crate::suite::{Suite, TEST_TOKEN};
 /// The area's name in the report.
 pub const AREA: &str = "auth";
 
-fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+/// `Ok` when `condition` holds, else the error `message()`.
+pub(crate) fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), String> {
     if condition { Ok(()) } else { Err(message()) }
 }
 
@@ -204,11 +205,7 @@ async fn refused_connection_error(
     operation: &Operation,
     location: AuthLocation,
 ) -> Result<String, String> {
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
+    let port = unused_port()?;
     let client = suite
         .client_builder(&format!("http://127.0.0.1:{port}"))
         .auth_location(location)
@@ -222,4 +219,13 @@ async fn refused_connection_error(
         Ok(_) => Err(format!("port {port}: the call succeeded")),
         Err(error) => Ok(format!("{error:?}\n{error}")),
     }
+}
+
+/// A port on 127.0.0.1 that was free a moment ago: nothing listens there,
+/// so a connection to it is refused.
+pub(crate) fn unused_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|address| address.port())
+        .map_err(|e| e.to_string())
 }

@@ -12,8 +12,11 @@
 //! - `{"kind":"request","operation","body"}`: the body must round-trip
 //!   through the operation's request type and fit its schema.
 //!
-//! Every case may name its API (`"api"`, default `"amio"`). A failure names
-//! the file and, where there is one, the JSON path.
+//! Every case may name its API (`"api"`, default `"amio"`):
+//! `"webex-connect"` takes `response` and `request` cases; a Webex Connect
+//! response must give what its codes mean through `Client::send` (see
+//! [`webex_connect::check_answer`]). A failure names the file and, where
+//! there is one, the JSON path.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +30,7 @@ use crate::operations::check_outcome;
 use crate::report::Area;
 use crate::spec::{self, Example, Header, Verdict};
 use crate::suite::{Api, Suite};
+use crate::webex_connect;
 use amio::webhook;
 
 /// The area's name in the report.
@@ -129,6 +133,13 @@ pub fn parse(text: &str) -> Result<Case, String> {
         })
     }
     let kind = match kind.as_str() {
+        "webhook" if api != Api::Amio => {
+            return Err(format!(
+                "`webhook` cases are for api `amio` only (its signed webhooks); api `{}` \
+                 takes `response` and `request` cases",
+                api.name()
+            ));
+        }
         "webhook" => {
             let case: WebhookCase = fields("webhook", value)?;
             if case.valid && case.event.is_none() {
@@ -336,11 +347,23 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
         .map(|e| e.value.clone());
     let input = suite.input(operation, request_body)?;
     let mock = MockApi::serving(&canned).await;
-    let client = suite.client(&mock.uri());
-    let outcome = dispatch::call(&client, &operation.id, &input)
-        .await
-        .map_err(|e| e.to_string())?;
-    check_outcome(case.status, &documented, case.body.as_ref(), outcome)
+    match suite.api {
+        Api::Amio => {
+            let client = suite.client(&mock.uri());
+            let outcome = dispatch::call(&client, &operation.id, &input)
+                .await
+                .map_err(|e| e.to_string())?;
+            check_outcome(case.status, &documented, case.body.as_ref(), outcome)
+        }
+        Api::WebexConnect => {
+            let client = webex_connect::client(suite, &mock.uri());
+            let outcome = dispatch::call_webex_connect(&client, &operation.id, &input)
+                .await
+                .map_err(|e| e.to_string())?;
+            let body = case.body.as_ref().unwrap_or(&Value::Null);
+            webex_connect::check_answer(case.status, body, &outcome)
+        }
+    }
 }
 
 fn check_request(suite: &Suite, case: &RequestCase) -> Result<(), String> {
@@ -378,9 +401,26 @@ mod tests {
     fn the_api_defaults_to_amio_and_unknown_ones_are_refused() {
         let case = parse(r#"{"kind":"request","operation":"x","body":{}}"#).unwrap();
         assert_eq!(case.api, Api::Amio);
-        let error = parse(r#"{"api":"webex-connect","kind":"request","operation":"x","body":{}}"#)
-            .unwrap_err();
-        assert!(error.contains("unknown api `webex-connect`"), "{error}");
+        let case =
+            parse(r#"{"api":"webex-connect","kind":"request","operation":"x","body":{}}"#).unwrap();
+        assert_eq!(case.api, Api::WebexConnect);
+        let error =
+            parse(r#"{"api":"twilio","kind":"request","operation":"x","body":{}}"#).unwrap_err();
+        assert!(
+            error.contains("unknown api `twilio`: expected one of amio, webex-connect"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn webhook_cases_are_amio_only() {
+        let text =
+            r#"{"api":"webex-connect","kind":"webhook","secret":"s","body":"{}","valid":false}"#;
+        let error = parse(text).unwrap_err();
+        assert!(
+            error.contains("`webhook` cases are for api `amio` only"),
+            "{error}"
+        );
     }
 
     #[test]

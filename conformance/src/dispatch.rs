@@ -1,9 +1,10 @@
-//! Calling the Amio client by `operationId`, with arguments taken from JSON.
+//! Calling the clients by `operationId`, with arguments taken from JSON:
+//! [`call`] for Amio, [`call_webex_connect`] for Webex Connect.
 //!
-//! This table is the one hand-written link between the spec's operations and
-//! the client's methods. Which operations exist, and with which parameters,
-//! statuses and examples, is read from the spec: an operation of the spec
-//! that has no entry here fails its checks with
+//! These tables are the one hand-written link between the specs' operations
+//! and the clients' methods. Which operations exist, and with which
+//! parameters, statuses and examples, is read from the spec: an operation of
+//! a spec that has no entry here fails its checks with
 //! [`DispatchError::UnknownOperation`].
 
 use std::collections::BTreeMap;
@@ -67,7 +68,32 @@ pub enum DispatchError {
     Serialize(String),
 }
 
-/// Every `operationId` this table can call.
+/// What the Webex Connect client returned: the queued messages, or the
+/// typed error (a refusal carries the response code).
+pub type WebexConnectOutcome = Result<Vec<webex_connect::Queued>, webex_connect::Error>;
+
+/// Every `operationId` of `spec/webex-connect.yaml` that
+/// [`call_webex_connect`] can call.
+pub const WEBEX_CONNECT_OPERATIONS: &[&str] = &["send_message"];
+
+/// Calls the Webex Connect client method for `operation` with `input`.
+/// `send_message` is [`webex_connect::Client::send`], which checks the
+/// documented limits, sends the request and reads the response code.
+pub async fn call_webex_connect(
+    client: &webex_connect::Client,
+    operation: &str,
+    input: &Input,
+) -> Result<WebexConnectOutcome, DispatchError> {
+    match operation {
+        "send_message" => {
+            let body: webex_connect::types::SendMessageRequest = body(input)?;
+            Ok(client.send(&body).await)
+        }
+        other => Err(DispatchError::UnknownOperation(other.to_owned())),
+    }
+}
+
+/// Every `operationId` of `spec/amio.yaml` that [`call`] can call.
 pub const OPERATIONS: &[&str] = &[
     "send_message",
     "send_notification",
@@ -84,7 +110,7 @@ pub const OPERATIONS: &[&str] = &[
     "update_settings",
 ];
 
-/// Calls the client method for `operation` with `input`.
+/// Calls the Amio client method for `operation` with `input`.
 pub async fn call(
     client: &amio::Client,
     operation: &str,

@@ -9,11 +9,12 @@ use conformance::live::LiveOptions;
 
 const USAGE: &str = "usage: cargo xtask conformance [--cases DIR]... [--base-url URL --token TOKEN [--channel-id ID]]
 
-With no arguments, runs every check against an in-process mock built from
-the spec (127.0.0.1 only), with the sample cases of conformance/cases.
+With no arguments, runs every check of every API (Amio, Webex Connect)
+against an in-process mock built from its spec (127.0.0.1 only), with the
+sample cases of conformance/cases.
 
   --cases DIR        also check the case files (*.json) in DIR; repeatable
-  --base-url URL     run the checks that are safe on this live endpoint
+  --base-url URL     run the checks that are safe on this live Amio endpoint
   --token TOKEN      the access token for --base-url
   --channel-id ID    the channel to read (default: the first listed); a
                      message is sent only if its mode is `test`

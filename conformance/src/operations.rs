@@ -234,18 +234,27 @@ async fn check_request(
                 sent.len()
             ));
         };
-        check_sent(suite, operation, example.map(|e| &e.value), request)
+        let bearer = format!("Bearer {TEST_TOKEN}");
+        check_sent(
+            suite,
+            operation,
+            example.map(|e| &e.value),
+            request,
+            ("authorization", &bearer),
+        )
     })();
     (result, recorded)
 }
 
 /// Compares a request the client sent with the spec: method, path, query,
-/// authorization and body.
+/// credentials and body. `credential` is the header that must carry the
+/// test credentials and its value (`("authorization", "Bearer …")`).
 pub fn check_sent(
     suite: &Suite,
     operation: &Operation,
     body: Option<&Value>,
     request: &RecordedRequest,
+    (header, credential): (&str, &str),
 ) -> Result<(), String> {
     if request.method != operation.method {
         return Err(format!(
@@ -280,11 +289,10 @@ pub fn check_sent(
             "the client sent the query {query:?}; the spec's parameter examples give {expected_query:?}"
         ));
     }
-    let authorization = request.headers.get("authorization").map(String::as_str);
-    let bearer = format!("Bearer {TEST_TOKEN}");
-    if authorization != Some(bearer.as_str()) {
+    let sent = request.headers.get(header).map(String::as_str);
+    if sent != Some(credential) {
         return Err(format!(
-            "the client sent the Authorization header {authorization:?}, not the bearer token"
+            "the client sent the `{header}` header {sent:?}, not the test credentials"
         ));
     }
     match (body, &request.body) {

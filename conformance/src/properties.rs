@@ -15,7 +15,8 @@ use crate::report::Area;
 use crate::spec::Shape;
 use crate::suite::Suite;
 
-/// The area's name in the report.
+/// The area's name in the report (prefixed per API, see
+/// [`Api::area_name`](crate::suite::Api::area_name)).
 pub const AREA: &str = "properties";
 
 /// The seed of every run.
@@ -103,7 +104,7 @@ pub fn run(suite: &Suite, name: &str, config: Config) -> Result<(), String> {
 
 /// Runs the property for every model, [`CASES`] values each.
 pub fn check(suite: &Suite) -> Area {
-    let mut area = Area::new(AREA);
+    let mut area = Area::new(suite.api.area_name(AREA));
     let models = models(suite);
     for name in &models {
         area.record(
@@ -201,14 +202,15 @@ fn generate(spec: &Value, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
         Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
         Some("array") => {
             let items = object.get("items").cloned().unwrap_or(Value::Null);
+            let min = object.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
             let max = object
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .map_or(3, |m| m.min(3)) as usize;
-            if depth >= MAX_DEPTH {
+            if depth >= MAX_DEPTH && min == 0 {
                 return Just(Value::Array(Vec::new())).boxed();
             }
-            proptest::collection::vec(generate(spec, &items, depth), 0..=max)
+            proptest::collection::vec(generate(spec, &items, depth), min..=max.max(min))
                 .prop_map(Value::Array)
                 .boxed()
         }

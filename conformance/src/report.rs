@@ -15,6 +15,9 @@ pub struct Check {
 /// The checks of one area of the suite.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Area {
+    /// The section of the report it is printed under, such as `Webex
+    /// Connect`; empty for none.
+    pub section: String,
     /// The area's name, such as `examples: round trip`.
     pub name: String,
     /// What the checks cover, printed beside the counts.
@@ -86,10 +89,21 @@ impl Report {
 }
 
 /// Per area: passed and failed counts, what they cover, each failure with
-/// its reason; then the totals, `N passed, M failed`, alone on the last line.
+/// its reason, under a heading (`== Amio ==`) where its section starts;
+/// then the totals, `N passed, M failed`, alone on the last line.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut section = "";
         for area in &self.areas {
+            if area.section != section {
+                if !section.is_empty() {
+                    writeln!(f)?;
+                }
+                section = &area.section;
+                if !section.is_empty() {
+                    writeln!(f, "== {section} ==")?;
+                }
+            }
             write!(
                 f,
                 "{}: {} passed, {} failed",
@@ -131,5 +145,22 @@ mod tests {
         assert!(text.contains("examples: 1 passed, 1 failed"));
         assert!(text.contains("FAILED b: at $.x: wrong"));
         assert!(!report.is_success());
+    }
+
+    #[test]
+    fn each_section_has_a_heading_where_it_starts() {
+        let area = |section: &str, name: &str| Area {
+            section: section.to_owned(),
+            ..Area::new(name)
+        };
+        let report = Report {
+            areas: vec![area("A", "one"), area("A", "two"), area("B", "three")],
+        };
+        let text = report.to_string();
+        assert_eq!(
+            text,
+            "== A ==\none: 0 passed, 0 failed\ntwo: 0 passed, 0 failed\n\n\
+             == B ==\nthree: 0 passed, 0 failed\n\n0 passed, 0 failed\n"
+        );
     }
 }

@@ -9,8 +9,13 @@ use crate::registry;
 use crate::schema::Schemas;
 use crate::spec::{self, Example, Operation};
 
-/// The token the suite's clients send to the mock. A fake: it opens nothing.
+/// The token the suite's clients send to the mock: Amio's access token and
+/// Webex Connect's service key. A fake: it opens nothing.
 pub const TEST_TOKEN: &str = "conformance-fake-token-8c1f";
+
+/// The JWT the Webex Connect checks send instead of the service key. A fake
+/// (not even a JWT's three parts): it opens nothing.
+pub const TEST_JWT: &str = "conformance-fake-jwt-5e07";
 
 /// An API whose bindings the suite checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,16 +23,39 @@ pub const TEST_TOKEN: &str = "conformance-fake-token-8c1f";
 pub enum Api {
     /// The Amio REST API and its webhooks (`spec/amio.yaml`, crate `amio`).
     Amio,
+    /// The Webex Connect Messaging API v1 and its delivery notifications
+    /// (`spec/webex-connect.yaml`, crate `webex-connect`).
+    WebexConnect,
 }
 
 impl Api {
-    /// Every API the suite checks.
-    pub const ALL: &[Api] = &[Api::Amio];
+    /// Every API the suite checks, in the order the report shows them.
+    pub const ALL: &[Api] = &[Api::Amio, Api::WebexConnect];
 
     /// The name a case file gives in its `api` field.
     pub fn name(self) -> &'static str {
         match self {
             Self::Amio => "amio",
+            Self::WebexConnect => "webex-connect",
+        }
+    }
+
+    /// The heading of its section of the report.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Amio => "Amio",
+            Self::WebexConnect => "Webex Connect",
+        }
+    }
+
+    /// The report's name for its area `area`, such as `examples: round
+    /// trip`: Amio's areas keep the plain names they had before the suite
+    /// checked a second API; every other API's start with its
+    /// [`name`](Api::name) (`webex-connect examples: round trip`).
+    pub fn area_name(self, area: &str) -> String {
+        match self {
+            Self::Amio => area.to_owned(),
+            other => format!("{} {area}", other.name()),
         }
     }
 
@@ -47,6 +75,7 @@ impl Api {
     pub fn spec_path(self) -> &'static str {
         match self {
             Self::Amio => "spec/amio.yaml",
+            Self::WebexConnect => "spec/webex-connect.yaml",
         }
     }
 
@@ -55,6 +84,7 @@ impl Api {
     pub fn round_trip(self, schema: &str, value: Value) -> Option<Result<Value, String>> {
         match self {
             Self::Amio => registry::amio::round_trip(schema, value),
+            Self::WebexConnect => registry::webex_connect::round_trip(schema, value),
         }
     }
 }
@@ -110,8 +140,8 @@ impl Suite {
         self.operations.iter().find(|o| o.id == id)
     }
 
-    /// A client of the mock at `mock_uri` (the spec's base path appended),
-    /// authenticating with [`TEST_TOKEN`] and never retrying.
+    /// An Amio client of the mock at `mock_uri` (the spec's base path
+    /// appended), authenticating with [`TEST_TOKEN`] and never retrying.
     pub fn client(&self, mock_uri: &str) -> amio::Client {
         self.client_builder(mock_uri)
             .build()
@@ -151,7 +181,8 @@ impl Suite {
         Ok(input)
     }
 
-    /// The webhook payloads the spec documents: every example of a callback
+    /// The callback payloads the spec documents (Amio's webhooks, Webex
+    /// Connect's delivery notifications): every example of a callback
     /// request body, with the schema it illustrates.
     pub fn webhook_examples(&self) -> impl Iterator<Item = &Example> {
         self.examples

@@ -13,6 +13,7 @@ mod runner;
 mod signature;
 mod webex_connect;
 
+use conformance::mock::RecordedRequest;
 use conformance::report::Area;
 use conformance::suite::{Api, Suite};
 
@@ -29,16 +30,67 @@ pub fn amio() -> Suite {
     Suite::load(&root(), Api::Amio).expect("spec/amio.yaml loads")
 }
 
-/// The Amio suite read from `spec/amio.yaml` with `from` replaced by `to`
+/// The Webex Connect suite, read from `spec/webex-connect.yaml`.
+pub fn webex() -> Suite {
+    Suite::load(&root(), Api::WebexConnect).expect("spec/webex-connect.yaml loads")
+}
+
+/// The suite of every API, as the runner loads them.
+pub fn suites() -> Vec<Suite> {
+    Api::ALL
+        .iter()
+        .map(|api| Suite::load(&root(), *api).expect("the spec loads"))
+        .collect()
+}
+
+/// The suite of `api` read from its spec with `from` replaced by `to`
 /// (exactly once): a spec that no longer matches the bindings.
-pub fn amio_changed(from: &str, to: &str) -> Suite {
-    let text = std::fs::read_to_string(root().join("spec/amio.yaml")).expect("the spec reads");
+pub fn changed(api: Api, from: &str, to: &str) -> Suite {
+    let text = std::fs::read_to_string(root().join(api.spec_path())).expect("the spec reads");
     assert_eq!(
         text.matches(from).count(),
         1,
-        "`{from}` is in the spec once"
+        "`{from}` is in {} once",
+        api.spec_path()
     );
-    Suite::from_text(Api::Amio, text.replacen(from, to, 1)).expect("the changed spec loads")
+    Suite::from_text(api, text.replacen(from, to, 1)).expect("the changed spec loads")
+}
+
+/// Snapshots every request of `requests` under `snapshots/<folder>` (each
+/// named `<operationId>__<example>`, or `<operationId>` when the operation
+/// has no request example) by calling `assert`, which holds the insta macro
+/// so that the snapshots name the test file that checks them; then fails on
+/// a snapshot in that folder that no request matches any more.
+pub fn snapshot_requests(
+    folder: &str,
+    requests: &[(String, Option<String>, RecordedRequest)],
+    assert: impl Fn(&str, &RecordedRequest),
+) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(format!("snapshots/{folder}"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let mut names = std::collections::BTreeSet::new();
+    settings.bind(|| {
+        for (operation, example, request) in requests {
+            let name = match example {
+                Some(example) => format!("{operation}__{example}"),
+                None => operation.clone(),
+            };
+            assert(&name, request);
+            names.insert(format!("{name}.snap"));
+        }
+    });
+    let path = root().join("conformance/tests/it/snapshots").join(folder);
+    let stale: Vec<String> = std::fs::read_dir(&path)
+        .expect("the snapshot folder")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".snap") && !names.contains(file))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots of requests the suite no longer sends (delete them): {stale:?}"
+    );
 }
 
 /// Fails with every failed check of `area`, by name.

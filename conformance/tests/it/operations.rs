@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use conformance::operations;
+use conformance::suite::Api;
 
 #[tokio::test]
 async fn every_operation_and_documented_status_goes_through_the_client() {
@@ -33,36 +34,15 @@ async fn every_operation_and_documented_status_goes_through_the_client() {
     assert!(statuses >= 13 * 9, "{statuses} documented statuses");
 
     // One readable snapshot of each request the client sent, and no other.
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/requests");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    let mut names = BTreeSet::new();
-    settings.bind(|| {
-        for (operation, example, request) in &run.requests {
-            let name = match example {
-                Some(example) => format!("{operation}__{example}"),
-                None => operation.clone(),
-            };
-            insta::assert_yaml_snapshot!(name.clone(), request);
-            names.insert(format!("{name}.snap"));
-        }
+    crate::snapshot_requests("requests", &run.requests, |name, request| {
+        insta::assert_yaml_snapshot!(name.to_owned(), request);
     });
-    let folder = crate::root().join("conformance/tests/it/snapshots/requests");
-    let stale: Vec<String> = std::fs::read_dir(&folder)
-        .expect("the snapshot folder")
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|file| file.ends_with(".snap") && !names.contains(file))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "snapshots of requests the suite no longer sends (delete them): {stale:?}"
-    );
 }
 
 #[tokio::test]
 async fn an_operation_without_a_dispatch_entry_fails_by_name() {
-    let suite = crate::amio_changed(
+    let suite = crate::changed(
+        Api::Amio,
         "operationId: get_settings",
         "operationId: get_channel_settings",
     );
@@ -83,7 +63,8 @@ async fn an_operation_without_a_dispatch_entry_fails_by_name() {
 
 #[tokio::test]
 async fn a_path_the_client_does_not_use_fails_by_name() {
-    let suite = crate::amio_changed(
+    let suite = crate::changed(
+        Api::Amio,
         "  /channels/{channel_id}/settings:",
         "  /channels/{channel_id}/preferences:",
     );
@@ -98,7 +79,7 @@ async fn a_path_the_client_does_not_use_fails_by_name() {
 
 #[tokio::test]
 async fn a_documented_header_without_an_example_fails() {
-    let suite = crate::amio_changed("      example: 42\n", "");
+    let suite = crate::changed(Api::Amio, "      example: 42\n", "");
     let area = operations::check(&suite).await.area;
     let failure = crate::failure(&area, "list_channels request");
     assert!(

@@ -1,6 +1,7 @@
 //! The whole offline run, as `cargo xtask conformance` prints it.
 
 use conformance::runner;
+use conformance::webex_connect::{self, RESPONSE_CODE_TABLE};
 
 #[tokio::test]
 async fn the_offline_run_passes_and_ends_with_the_totals() {
@@ -11,17 +12,46 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     assert!(report.is_success(), "{text}");
     let last = text.lines().last().unwrap();
     assert_eq!(last, format!("{} passed, 0 failed", report.passed()));
-    for area in [
-        "examples: round trip",
-        "examples: schema",
-        "operations",
-        "auth",
-        "signature",
-        "properties",
-        "cases",
-    ] {
-        assert!(report.area(area).is_some(), "no area `{area}`");
+    let sections = [
+        (
+            "Amio",
+            &[
+                "examples: round trip",
+                "examples: schema",
+                "operations",
+                "auth",
+                "signature",
+                "properties",
+            ][..],
+        ),
+        (
+            "Webex Connect",
+            &[
+                "webex-connect examples: round trip",
+                "webex-connect examples: schema",
+                "webex-connect response codes",
+                "webex-connect requests",
+                "webex-connect auth",
+                "webex-connect notifications",
+                "webex-connect properties",
+            ][..],
+        ),
+        ("Case files", &["cases"][..]),
+    ];
+    for (section, areas) in sections {
+        assert!(
+            text.contains(&format!("== {section} ==\n")),
+            "no section {section}"
+        );
+        for name in areas {
+            let area = report
+                .area(name)
+                .unwrap_or_else(|| panic!("no area `{name}`"));
+            assert_eq!(area.section, section, "{name}");
+            assert!(!area.checks.is_empty(), "{name} ran no check");
+        }
     }
+    assert_eq!(report.areas.len(), 14, "an area the test does not know");
     // Every example and every operation × documented status is counted.
     assert_eq!(
         report.area("examples: round trip").unwrap().checks.len(),
@@ -41,6 +71,33 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     assert_eq!(
         report.area("operations").unwrap().checks.len(),
         responses + requests
+    );
+
+    // Webex Connect: every example, every response example and documented
+    // code, every request example.
+    let webex = crate::webex();
+    assert_eq!(
+        report
+            .area("webex-connect examples: round trip")
+            .unwrap()
+            .checks
+            .len(),
+        webex.examples.len()
+    );
+    let codes = webex_connect::documented_codes(&webex, RESPONSE_CODE_TABLE).unwrap();
+    let operation = webex.operation("send_message").unwrap();
+    let responses: usize = operation.responses.iter().map(|r| r.examples.len()).sum();
+    assert_eq!(
+        report
+            .area("webex-connect response codes")
+            .unwrap()
+            .checks
+            .len(),
+        responses + codes.len()
+    );
+    assert_eq!(
+        report.area("webex-connect requests").unwrap().checks.len(),
+        operation.request.as_ref().unwrap().examples.len()
     );
 }
 

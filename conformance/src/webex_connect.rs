@@ -1,0 +1,315 @@
+//! The Webex Connect Messaging API (`spec/webex-connect.yaml`, crate
+//! `webex-connect`): the areas its one operation needs beside the example
+//! and property checks every API shares, one module each:
+//! [`response_codes`], [`requests`], [`auth`] and [`notifications`]; and
+//! what they share, which the `response` cases use too: the documented
+//! codes, a client of the mock, and [`check_answer`], what
+//! [`Client::send`] must make of an answer.
+//!
+//! The documented codes are read from the spec: the table in the
+//! description of `ResponseEntry.code` (and `DeliveryInfo.code`), the list
+//! the spec's README names as the documented one.
+
+pub mod auth;
+pub mod notifications;
+pub mod requests;
+pub mod response_codes;
+
+use ::webex_connect::{Client, ClientBuilder, Error, Queued, Rejection};
+use serde_json::Value;
+
+use crate::dispatch::{Input, WebexConnectOutcome};
+use crate::mock::Canned;
+use crate::operations::canned;
+use crate::spec::Operation;
+use crate::suite::{Suite, TEST_TOKEN};
+
+/// The one code that means success: `1001` Queued (seed 002, line 1994).
+pub const QUEUED: &str = "1001";
+
+/// The schema and property whose description lists the response codes.
+pub const RESPONSE_CODE_TABLE: (&str, &str) = ("ResponseEntry", "code");
+/// The schema and property whose description lists the delivery codes.
+pub const DELIVERY_CODE_TABLE: (&str, &str) = ("DeliveryInfo", "code");
+
+/// The header that carries the service key.
+pub const SERVICE_KEY_HEADER: &str = "key";
+
+/// A code the spec documents, with its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentedCode {
+    /// The code as on the wire, such as `7001`.
+    pub code: String,
+    /// The documented message, such as `Authentication failed`.
+    pub message: String,
+}
+
+/// The codes documented in the description of `property` of the schema
+/// `schema`: every row of its Markdown table whose first cell is a code in
+/// backticks (`` | `7001` | Authentication failed | … | ``), with the second
+/// cell as its message. An error when the description has no such row.
+pub fn documented_codes(
+    suite: &Suite,
+    (schema, property): (&str, &str),
+) -> Result<Vec<DocumentedCode>, String> {
+    let pointer = format!("/components/schemas/{schema}/properties/{property}/description");
+    let description = suite
+        .spec
+        .pointer(&pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let codes: Vec<DocumentedCode> = description
+        .lines()
+        .filter_map(|line| {
+            let mut cells = line.trim().strip_prefix('|')?.split('|').map(str::trim);
+            let code = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
+            (!code.is_empty() && !code.contains(' ')).then(|| DocumentedCode {
+                code: code.to_owned(),
+                message: cells.next().unwrap_or_default().to_owned(),
+            })
+        })
+        .collect();
+    if codes.is_empty() {
+        return Err(format!(
+            "{} documents no codes: the description of {schema}.{property} has no table row \
+             starting with a code in backticks",
+            suite.api.spec_path()
+        ));
+    }
+    Ok(codes)
+}
+
+fn code_list(codes: &[DocumentedCode]) -> String {
+    codes
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A client builder for the mock at `mock_uri` (the spec's base path
+/// appended) that never retries, without credentials.
+fn builder(suite: &Suite, mock_uri: &str) -> ClientBuilder {
+    Client::builder()
+        .base_url(format!("{mock_uri}{}", suite.base_path))
+        .retry(::webex_connect::RetryPolicy::none())
+}
+
+/// A client of the mock at `mock_uri` (the spec's base path appended),
+/// authenticating with the service key [`TEST_TOKEN`] and never retrying.
+pub fn client(suite: &Suite, mock_uri: &str) -> Client {
+    builder(suite, mock_uri)
+        .service_key(TEST_TOKEN)
+        .build()
+        .expect("the test service key and a 127.0.0.1 base URL are valid")
+}
+
+/// The arguments the checks call `operation` with: its parameters'
+/// examples and its first request example.
+fn first_input(suite: &Suite, operation: &Operation) -> Result<Input, String> {
+    let body = operation
+        .request
+        .as_ref()
+        .and_then(|r| r.examples.first())
+        .map(|e| e.value.clone());
+    suite.input(operation, body)
+}
+
+/// One entry of a `response`, as the body gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    code: String,
+    description: String,
+    transid: String,
+    correlationid: Option<String>,
+}
+
+impl Entry {
+    fn read(value: &Value, at: &str) -> Result<Self, String> {
+        let text = |key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{at}.{key} is not a string"))
+        };
+        Ok(Self {
+            code: text("code")?,
+            description: text("description")?,
+            transid: text("transid")?,
+            correlationid: value
+                .get("correlationid")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+
+    fn of_rejection(rejection: &Rejection) -> Self {
+        Self {
+            code: rejection.code.as_str().to_owned(),
+            description: rejection.description.clone(),
+            transid: rejection.transid.clone(),
+            correlationid: rejection.correlationid.clone(),
+        }
+    }
+}
+
+/// The entries of a send_message answer, and whether `response` was a
+/// single object (a refusal of the whole request) rather than an array.
+fn entries(body: &Value) -> Result<(Vec<Entry>, bool), String> {
+    match body.get("response") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Entry::read(item, &format!("$.response[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(|entries| (entries, false)),
+        Some(entry @ Value::Object(_)) => Ok((vec![Entry::read(entry, "$.response")?], true)),
+        _ => Err("the body has no `response` array or object".to_owned()),
+    }
+}
+
+/// What [`Client::send`] must return for an answer, as the documentation
+/// describes it.
+#[derive(Debug, PartialEq, Eq)]
+enum Expected {
+    /// Every entry is `1001`: the queued messages, `(transid, correlationid)`.
+    Queued(Vec<(String, Option<String>)>),
+    /// The request was refused: [`Error::Rejected`].
+    Rejected(Entry),
+    /// Some destinations were refused: [`Error::DestinationsRejected`].
+    DestinationsRejected {
+        queued: Vec<(String, Option<String>)>,
+        rejected: Vec<Entry>,
+    },
+}
+
+impl Expected {
+    fn of(body: &Value) -> Result<Self, String> {
+        let (entries, single) = entries(body)?;
+        let (queued, mut rejected): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| e.code == QUEUED);
+        let queued: Vec<(String, Option<String>)> = queued
+            .into_iter()
+            .map(|e| (e.transid, e.correlationid))
+            .collect();
+        Ok(match (single, queued.is_empty(), rejected.len()) {
+            (_, _, 0) => Self::Queued(queued),
+            (true, _, _) | (false, true, 1) => Self::Rejected(rejected.remove(0)),
+            _ => Self::DestinationsRejected { queued, rejected },
+        })
+    }
+
+    fn of_outcome(outcome: &WebexConnectOutcome) -> Option<Self> {
+        let queued = |queued: &[Queued]| {
+            queued
+                .iter()
+                .map(|q| (q.transid.clone(), q.correlationid.clone()))
+                .collect()
+        };
+        Some(match outcome {
+            Ok(sent) => Self::Queued(queued(sent)),
+            Err(Error::Rejected(rejection)) => Self::Rejected(Entry::of_rejection(rejection)),
+            Err(Error::DestinationsRejected {
+                queued: sent,
+                rejected,
+            }) => Self::DestinationsRejected {
+                queued: queued(sent),
+                rejected: rejected.iter().map(Entry::of_rejection).collect(),
+            },
+            Err(_) => return None,
+        })
+    }
+}
+
+/// Checks what [`Client::send`] returned for an answer of `status` with
+/// `body`: HTTP 200 gives `Ok` with the transids of the body's entries when
+/// every code is `1001`, [`Error::Rejected`] with the code, description and
+/// transid of a refusal, or [`Error::DestinationsRejected`] when an array
+/// mixes them (or refuses several); any other status gives [`Error::Http`].
+pub fn check_answer(
+    status: u16,
+    body: &Value,
+    outcome: &WebexConnectOutcome,
+) -> Result<(), String> {
+    if status != 200 {
+        return match outcome {
+            Err(Error::Http(error)) if error.status().map(|s| s.as_u16()) == Some(status) => Ok(()),
+            other => Err(format!(
+                "HTTP {status}: expected Error::Http with that status, got {}",
+                describe(other)
+            )),
+        };
+    }
+    let expected = Expected::of(body)?;
+    if Expected::of_outcome(outcome).as_ref() == Some(&expected) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {expected:?}; the client returned {}",
+            describe(outcome)
+        ))
+    }
+}
+
+/// An outcome as a failure message shows it (an error by its `Display`,
+/// which never shows the credentials).
+fn describe(outcome: &WebexConnectOutcome) -> String {
+    match Expected::of_outcome(outcome) {
+        Some(typed) => format!("{typed:?}"),
+        None => match outcome {
+            Err(error) => format!("the error: {error}"),
+            Ok(_) => "a success".to_owned(),
+        },
+    }
+}
+
+/// The first response example of `operation` that queues every destination,
+/// as the mock serves it.
+fn queued_answer(operation: &Operation) -> Result<Canned, String> {
+    operation
+        .responses
+        .iter()
+        .filter(|r| r.status == 200)
+        .find_map(|response| {
+            let example = response.examples.iter().find(
+                |e| matches!(Expected::of(&e.value), Ok(Expected::Queued(q)) if !q.is_empty()),
+            )?;
+            Some(canned(response, Some(&example.value)))
+        })
+        .unwrap_or_else(|| {
+            Err(format!(
+                "{} has no response example that queues the message (code {QUEUED})",
+                operation.id
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_answer_means_what_its_codes_say() {
+        let entry = |code: &str, transid: &str| json!({"code": code, "description": "d", "transid": transid});
+        let queued = json!({"response": [entry("1001", "a"), entry("1001", "b")]});
+        assert!(matches!(Expected::of(&queued), Ok(Expected::Queued(q)) if q.len() == 2));
+        let refused = json!({"response": entry("7001", "a")});
+        assert!(matches!(Expected::of(&refused), Ok(Expected::Rejected(e)) if e.code == "7001"));
+        let one_of_one = json!({"response": [entry("7004", "a")]});
+        assert!(matches!(
+            Expected::of(&one_of_one),
+            Ok(Expected::Rejected(_))
+        ));
+        let mixed = json!({"response": [entry("1001", "a"), entry("7004", "b")]});
+        assert!(matches!(
+            Expected::of(&mixed),
+            Ok(Expected::DestinationsRejected { queued, rejected })
+                if queued.len() == 1 && rejected.len() == 1
+        ));
+        let error = Expected::of(&json!({"response": {"code": 7001}})).unwrap_err();
+        assert_eq!(error, "$.response.code is not a string");
+        assert!(Expected::of(&json!({"answer": []})).is_err());
+    }
+}
