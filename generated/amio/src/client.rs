@@ -257,6 +257,8 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        // The generator adds an `api-version` header the API does not document.
+        request.headers_mut().remove("api-version");
         match &self.inner.token {
             Token::Header(value) => {
                 request.headers_mut().insert(AUTHORIZATION, value.clone());
