@@ -281,13 +281,7 @@ fn check_webhook(suite: &Suite, case: &WebhookCase) -> Result<(), String> {
 }
 
 async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String> {
-    let operation = suite.operation(&case.operation).ok_or_else(|| {
-        format!(
-            "operation `{}` is not in {}",
-            case.operation,
-            suite.api.spec_path()
-        )
-    })?;
+    let operation = suite.require_operation(&case.operation)?;
     let response = operation.response(case.status).ok_or_else(|| {
         format!(
             "status {} is not documented for {}",
@@ -367,13 +361,7 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
 }
 
 fn check_request(suite: &Suite, case: &RequestCase) -> Result<(), String> {
-    let operation = suite.operation(&case.operation).ok_or_else(|| {
-        format!(
-            "operation `{}` is not in {}",
-            case.operation,
-            suite.api.spec_path()
-        )
-    })?;
+    let operation = suite.require_operation(&case.operation)?;
     let request = operation
         .request
         .as_ref()

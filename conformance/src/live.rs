@@ -85,10 +85,7 @@ impl Live<'_> {
         params: &[(&str, &str)],
         body: Option<Value>,
     ) -> Result<ResponseCase, String> {
-        let spec_operation = self
-            .suite
-            .operation(operation)
-            .ok_or_else(|| format!("`{operation}` is not in {}", self.suite.api.spec_path()))?;
+        let spec_operation = self.suite.require_operation(operation)?;
         let mut path = spec_operation.path.clone();
         let mut query = Vec::new();
         for parameter in &spec_operation.parameters {

@@ -140,6 +140,13 @@ impl Suite {
         self.operations.iter().find(|o| o.id == id)
     }
 
+    /// The operation with this `operationId`, or a message saying the spec
+    /// has none.
+    pub fn require_operation(&self, id: &str) -> Result<&Operation, String> {
+        self.operation(id)
+            .ok_or_else(|| format!("operation `{id}` is not in {}", self.api.spec_path()))
+    }
+
     /// An Amio client of the mock at `mock_uri` (the spec's base path
     /// appended), authenticating with [`TEST_TOKEN`] and never retrying.
     pub fn client(&self, mock_uri: &str) -> amio::Client {

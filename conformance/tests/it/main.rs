@@ -124,3 +124,24 @@ pub fn failure<'a>(area: &'a Area, name: &str) -> &'a str {
         .as_deref()
         .unwrap_or_else(|| panic!("`{name}` passed"))
 }
+
+/// Runs the seeded round-trip property for every model, failing with each
+/// model that does not hold. `source_file` (the caller's `file!()`) places its
+/// regressions in `proptest-regressions/`.
+pub fn assert_models_round_trip(suite: &Suite, models: &[String], source_file: &'static str) {
+    use conformance::properties;
+    use proptest::test_runner::FileFailurePersistence;
+
+    let mut failures = Vec::new();
+    for model in models {
+        let mut config = properties::config(properties::CASES * 2);
+        config.source_file = Some(source_file);
+        config.failure_persistence = Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        )));
+        if let Err(message) = properties::run(suite, model, config) {
+            failures.push(format!("{model}: {message}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -4,7 +4,7 @@
 
 use conformance::properties::{self, holds, strategy};
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{FileFailurePersistence, TestRunner};
+use proptest::test_runner::TestRunner;
 use serde_json::json;
 
 #[test]
@@ -25,18 +25,7 @@ fn generated_request_and_response_models_round_trip() {
             "{expected} is not a model: {models:?}"
         );
     }
-    let mut failures = Vec::new();
-    for model in &models {
-        let mut config = properties::config(properties::CASES * 2);
-        config.source_file = Some(file!());
-        config.failure_persistence = Some(Box::new(FileFailurePersistence::SourceParallel(
-            "proptest-regressions",
-        )));
-        if let Err(message) = properties::run(&suite, model, config) {
-            failures.push(format!("{model}: {message}"));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    crate::assert_models_round_trip(&suite, &models, file!());
 }
 
 #[test]

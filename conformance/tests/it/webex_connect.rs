@@ -9,7 +9,6 @@ use conformance::mock::{Canned, MockApi};
 use conformance::suite::{Api, Suite};
 use conformance::webex_connect::{self, DELIVERY_CODE_TABLE, RESPONSE_CODE_TABLE};
 use conformance::{dispatch, examples, properties};
-use proptest::test_runner::FileFailurePersistence;
 
 /// JSON examples printed in seed 002 ("Send Message v1"), counted by hand
 /// when the spec was written (see the provenance section of `spec/README.md`).
@@ -197,18 +196,7 @@ fn generated_request_and_response_models_round_trip() {
             "DeliveryInfoNotification"
         ]
     );
-    let mut failures = Vec::new();
-    for model in &models {
-        let mut config = properties::config(properties::CASES * 2);
-        config.source_file = Some(file!());
-        config.failure_persistence = Some(Box::new(FileFailurePersistence::SourceParallel(
-            "proptest-regressions",
-        )));
-        if let Err(message) = properties::run(&suite, model, config) {
-            failures.push(format!("{model}: {message}"));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    crate::assert_models_round_trip(&suite, &models, file!());
 }
 
 // Break experiments: each change makes the spec disagree with the bindings,
