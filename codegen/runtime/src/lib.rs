@@ -2,3 +2,38 @@
 //! sits beside `progenitor`: what every client and every webhook receiver
 //! needs is written here once, and each API crate keeps only what is its own
 //! (its auth scheme, which of its requests may be resent, its error mapping).
+//!
+//! - [`build`]: the settings every `ClientBuilder` shares ([`Builder`],
+//!   [`builder_methods!`]), the base-URL check and the HTTP client (no
+//!   redirects, no `Referer`, rustls with `ring`).
+//! - [`credential`]: credentials checked once (visible ASCII, no surrounding
+//!   whitespace), added to every request, never shown ([`Auth`]).
+//! - [`runtime`]: [`Runtime::execute`], which every generated operation
+//!   calls: the in-flight limit, the rate-limit gate, the attempts and the
+//!   waits, all within one timeout; redirects refused.
+//! - [`retry`]: [`RetryPolicy`], whose decisions take one input from the API,
+//!   "may this request be resent".
+//! - [`rate_limit`]: `Retry-After` (seconds or HTTP-date) and the
+//!   `X-RateLimit-*` headers ([`RateLimit`]).
+//! - [`path`]: each path parameter as exactly one segment.
+//! - [`error`]: [`Error`] and [`ResponseValue`], what generated operations
+//!   return: `progenitor-client`'s shape, plus typed refusals.
+
+pub mod build;
+pub mod credential;
+pub mod error;
+pub mod path;
+pub mod rate_limit;
+pub mod retry;
+pub mod runtime;
+
+pub use build::{
+    Api, BaseUrlProblem, BuildError, Builder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    InvalidBaseUrl, Parts,
+};
+pub use credential::{Auth, CredentialKind, CredentialProblem, InvalidCredential};
+pub use error::{Error, Redirect, ResponseValue, Timeout};
+pub use path::{PathParameterError, PathProblem};
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
+pub use runtime::{ResendRule, Runtime};
