@@ -11,12 +11,19 @@
 //! - an optional `nullable` (or any-value) property becomes a tri-state `Option<Option<T>>`
 //!   that sends `null` only when asked to, as PATCH needs;
 //! - an optional array or map is an `Option` of it, so an empty one and an
-//!   absent one stay different on the wire.
+//!   absent one stay different on the wire;
+//! - every operation sends through the shared runtime (`bindings-runtime`):
+//!   each path parameter is one segment (empty, `.` and `..` refused), no
+//!   `api-version` header, and `Runtime::execute` instead of progenitor's
+//!   hooks (see `client.rs`).
 //!
 //! The output is formatted with prettyplease and is byte-for-byte reproducible.
-//! The generated crate needs `progenitor-client`, `reqwest`, `serde`,
-//! `serde_json`, `serde_path_to_error` and `chrono` as dependencies.
+//! The generated crate needs `bindings-runtime`, `progenitor-client`,
+//! `reqwest`, `serde`, `serde_json`, `serde_path_to_error` and `chrono` as
+//! dependencies, and builds its client's `inner` state (a
+//! `bindings_runtime::Runtime`) itself.
 
+mod client;
 mod emit;
 mod patch;
 mod spec;
@@ -56,10 +63,6 @@ pub struct Options {
     pub spec_name: String,
     /// The command that regenerates the file, named in its header.
     pub regen_command: String,
-    /// The type of the client's `inner` state, if any (progenitor's
-    /// `with_inner_type`). When set, the crate must implement
-    /// `progenitor_client::ClientHooks` for the generated `Client` itself.
-    pub inner_type: Option<String>,
 }
 
 /// The generator's view of a spec, before any code is written: counts of what
@@ -115,14 +118,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("PartialEq");
-    if let Some(inner) = &options.inner_type {
-        let inner: proc_macro2::TokenStream = inner
-            .parse()
-            .map_err(|e| Error::Progenitor(format!("inner type `{inner}`: {e}")))?;
-        settings
-            .with_inner_type(inner)
-            .with_hooks(progenitor::HooksMode::Expected);
-    }
+    let runtime: proc_macro2::TokenStream = client::RUNTIME_TYPE
+        .parse()
+        .map_err(|e| Error::Progenitor(format!("runtime type: {e}")))?;
+    settings.with_inner_type(runtime);
     let types_path = format!("{}::types", options.module_path);
     for open_enum in &analysis.enums {
         let name = emit::type_name(&open_enum.name);
@@ -147,6 +146,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     patch::optional_collections(&mut file)?;
     patch::tri_states(&mut file, &analysis.tri_states)?;
     patch::derive_default(&mut file)?;
+    client::patch(&mut file)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

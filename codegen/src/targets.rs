@@ -26,8 +26,6 @@ pub enum Kind {
     Bindings {
         /// The Rust module path of the generated file inside its crate.
         module_path: &'static str,
-        /// The client's inner state type, if the crate has one.
-        inner_type: Option<&'static str>,
     },
     /// A registry of a crate's types for data-driven tests ([`registry`]).
     Registry {
@@ -40,23 +38,17 @@ const fn bindings(spec: &'static str, output: &'static str, module_path: &'stati
     Target {
         spec,
         output,
-        kind: Kind::Bindings {
-            module_path,
-            inner_type: None,
-        },
+        kind: Kind::Bindings { module_path },
     }
 }
 
 /// The generated files of this repository.
 pub const TARGETS: &[Target] = &[
-    Target {
-        spec: "spec/amio.yaml",
-        output: "generated/amio/src/generated.rs",
-        kind: Kind::Bindings {
-            module_path: "crate::generated",
-            inner_type: Some("crate::client::ClientState"),
-        },
-    },
+    bindings(
+        "spec/amio.yaml",
+        "generated/amio/src/generated.rs",
+        "crate::generated",
+    ),
     Target {
         spec: "spec/amio.yaml",
         output: "conformance/src/registry/amio.rs",
@@ -64,14 +56,11 @@ pub const TARGETS: &[Target] = &[
             types_path: "amio::types",
         },
     },
-    Target {
-        spec: "spec/webex-connect.yaml",
-        output: "generated/webex-connect/src/generated.rs",
-        kind: Kind::Bindings {
-            module_path: "crate::generated",
-            inner_type: Some("crate::client::ClientState"),
-        },
-    },
+    bindings(
+        "spec/webex-connect.yaml",
+        "generated/webex-connect/src/generated.rs",
+        "crate::generated",
+    ),
     Target {
         spec: "spec/webex-connect.yaml",
         output: "conformance/src/registry/webex_connect.rs",
@@ -130,15 +119,11 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
         source,
     })?;
     let fresh = match &target.kind {
-        Kind::Bindings {
-            module_path,
-            inner_type,
-        } => {
+        Kind::Bindings { module_path } => {
             let options = Options {
                 module_path: (*module_path).to_owned(),
                 spec_name: target.spec.to_owned(),
                 regen_command: REGEN_COMMAND.to_owned(),
-                inner_type: inner_type.map(str::to_owned),
             };
             generate(&text, &options)
         }

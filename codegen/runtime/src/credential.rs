@@ -171,8 +171,8 @@ impl Auth {
         }
     }
 
-    /// Whether URLs may carry the credential (it goes in the query).
-    pub(crate) fn in_urls(&self) -> bool {
+    /// Whether the credential goes in the query string (so URLs may carry it).
+    pub fn in_query(&self) -> bool {
         matches!(self.0, Place::Query(..))
     }
 
@@ -198,7 +198,7 @@ impl Auth {
 
     /// `text` with the credential removed, if it is a URL that carries it.
     pub(crate) fn redact_text(&self, text: &str) -> String {
-        if !self.in_urls() {
+        if !self.in_query() {
             return text.to_owned();
         }
         match Url::parse(text) {

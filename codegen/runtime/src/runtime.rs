@@ -107,6 +107,11 @@ impl Runtime {
         }
     }
 
+    /// Where the credential goes.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
     /// The limit on one whole call.
     pub fn timeout(&self) -> Duration {
         self.timeout
@@ -238,7 +243,7 @@ impl Runtime {
                 .headers()
                 .get(LOCATION)
                 .and_then(|value| value.to_str().ok())
-                .map(|location| match self.auth.in_urls() {
+                .map(|location| match self.auth.in_query() {
                     true => self.auth.redact_text(
                         &response
                             .url()
@@ -249,7 +254,7 @@ impl Runtime {
                 });
             return Err(Error::Redirect(Redirect { status, location }));
         }
-        if permit.is_none() && !self.auth.in_urls() {
+        if permit.is_none() && !self.auth.in_query() {
             return Ok(response);
         }
         Ok(self.rebuild(response, permit))

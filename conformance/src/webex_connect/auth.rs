@@ -200,8 +200,8 @@ fn missing_credentials(suite: &Suite) -> Result<(), String> {
     ];
     for (what, builder) in builders {
         match builder.build() {
-            Err(BuildError::MissingCredentials) => {}
-            Err(other) => return Err(format!("{what}: {other:?} instead of MissingCredentials")),
+            Err(BuildError::MissingCredential { .. }) => {}
+            Err(other) => return Err(format!("{what}: {other:?} instead of MissingCredential")),
             Ok(_) => return Err(format!("{what}: a client was built")),
         }
     }

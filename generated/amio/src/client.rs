@@ -1,26 +1,39 @@
-//! Building a [`Client`]: token, base URL, timeouts, user agent, retries; and
-//! the hooks that authenticate and retry every request.
+//! Building a [`Client`]: what is Amio's own (the access token and where it
+//! goes, the plans' limits, which requests may be resent). Everything else
+//! (time limits, retries, redirects, the base-URL check) is the shared
+//! runtime's, `bindings_runtime`.
 
 use std::fmt;
-use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+use bindings_runtime::{Api, Auth, CredentialKind};
 
 use crate::Client;
-use crate::retry::{self, RetryPolicy};
+
+pub use bindings_runtime::{BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// The documented base URL of the Amio API.
 pub const DEFAULT_BASE_URL: &str = "https://api.amio.io/v1";
 
-/// The default time limit for one whole request, response body included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The default time limit for establishing a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// The `User-Agent` sent with every request: this crate and its version.
 pub const USER_AGENT_VALUE: &str = concat!("amio-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The client's state (credential, retries, limits), kept by the shared runtime.
+pub type ClientState = bindings_runtime::Runtime;
+
+const TOKEN: CredentialKind = CredentialKind::new(
+    "access token",
+    "call ClientBuilder::token with the token from the Amio app's API settings",
+);
+
+/// Amio's part of building a client. `GET`, `HEAD`, `PUT`, `DELETE` and
+/// `OPTIONS` may be resent; `POST` (a message, a notification, a new channel)
+/// and `PATCH` never are once they may have reached the server.
+const AMIO: Api = Api {
+    default_base_url: DEFAULT_BASE_URL,
+    user_agent: USER_AGENT_VALUE,
+    operation_path: None,
+    may_resend: bindings_runtime::runtime::idempotent_methods,
+};
 
 /// Where the access token goes on each request (seed 000, "Authentication").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,72 +42,57 @@ pub enum AuthLocation {
     /// `Authorization: Bearer <token>`, the default.
     #[default]
     Header,
-    /// `?access_token=<token>`, the documented alternative.
+    /// `?access_token=<token>`, the documented alternative. The token is
+    /// removed from every URL the client shows.
     Query,
 }
 
-/// The client's own state: how it authenticates and retries. Built by
-/// [`ClientBuilder`]; never shows the token in `Debug`.
-#[derive(Clone)]
-pub struct ClientState {
-    token: Token,
-    retry: RetryPolicy,
-}
-
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState")
-            .field("token", &self.token)
-            .field("retry", &self.retry)
-            .finish()
+fn auth(location: AuthLocation, token: &str) -> Result<Auth, BuildError> {
+    match location {
+        AuthLocation::Header => Auth::bearer(TOKEN, token),
+        AuthLocation::Query => Auth::query("access_token", TOKEN, token),
     }
 }
 
-/// The access token, kept ready for the place it goes. `Debug` shows neither.
-#[derive(Clone)]
-enum Token {
-    /// A header value marked sensitive.
-    Header(HeaderValue),
-    /// The raw token for the query string.
-    Query(String),
+/// A pricing plan's documented limits (seed 000, "Rate Limiting"). The
+/// server counts the requests per hour and reports them in the
+/// `X-RateLimit-*` headers; the client keeps to the connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Plan {
+    /// Free: 1000 requests per hour, 3 simultaneous connections.
+    Free,
+    /// Developer: 2000 requests per hour, 10 simultaneous connections.
+    Developer,
 }
 
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Plan {
+    /// The requests allowed per hour.
+    pub fn requests_per_hour(self) -> u32 {
         match self {
-            Self::Header(_) => f.write_str("Header(<redacted>)"),
-            Self::Query(_) => f.write_str("Query(<redacted>)"),
+            Self::Free => 1000,
+            Self::Developer => 2000,
+        }
+    }
+
+    /// The simultaneous connections allowed.
+    pub fn connections(self) -> usize {
+        match self {
+            Self::Free => 3,
+            Self::Developer => 10,
         }
     }
 }
 
-/// Why a [`ClientBuilder`] could not build a client.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// No access token was given, or it was empty: every Amio request needs one.
-    #[error(
-        "no access token: call ClientBuilder::token with the token from the Amio app's API settings"
-    )]
-    MissingToken,
-    /// The token has characters that cannot be sent in an HTTP header.
-    #[error("the access token has characters that cannot be sent in an HTTP header")]
-    InvalidToken,
-    /// The base URL is not an absolute `http` or `https` URL.
-    #[error("invalid base URL `{0}`: expected an absolute http(s) URL")]
-    InvalidBaseUrl(String),
-    /// The HTTP client could not be built (for example, no TLS backend).
-    #[error("building the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
-}
-
-/// Builds a [`Client`]. Start with [`Client::builder`].
+/// Builds a [`Client`]. Start with [`Client::builder`]; only the token is
+/// required.
 ///
 /// ```
 /// use std::time::Duration;
 ///
 /// let client = amio::Client::builder()
 ///     .token("my-access-token")
+///     .plan(amio::Plan::Free)
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
 /// # Ok::<(), amio::BuildError>(())
@@ -102,14 +100,9 @@ pub enum BuildError {
 #[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
+    core: bindings_runtime::Builder,
     token: Option<String>,
     auth_location: AuthLocation,
-    base_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    http: Option<reqwest::Client>,
-    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -117,12 +110,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("auth_location", &self.auth_location)
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
-            .field("custom_http_client", &self.http.is_some())
-            .field("retry", &self.retry)
+            .field("core", &self.core)
             .finish()
     }
 }
@@ -130,20 +118,17 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
+            core: bindings_runtime::Builder::new(AMIO),
             token: None,
             auth_location: AuthLocation::Header,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: USER_AGENT_VALUE.to_owned(),
-            http: None,
-            retry: RetryPolicy::default(),
         }
     }
 }
 
 impl ClientBuilder {
-    /// The access token from the Amio app's API settings. Required.
+    /// The access token from the Amio app's API settings. Required: visible
+    /// ASCII, without whitespace around it (anything else is a
+    /// [`BuildError`] that does not show it).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
@@ -156,86 +141,31 @@ impl ClientBuilder {
         self
     }
 
-    /// The API's base URL; defaults to [`DEFAULT_BASE_URL`]. A trailing `/` is ignored.
+    /// The API's base URL; defaults to [`DEFAULT_BASE_URL`]. A trailing `/`
+    /// is ignored; one with a query, a fragment or user info is a
+    /// [`BuildError`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.core = self.core.base_url(base_url);
         self
     }
 
-    /// The time limit for one whole request; defaults to [`DEFAULT_TIMEOUT`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// Keeps to `plan`'s simultaneous connections:
+    /// [`max_in_flight`](Self::max_in_flight)`(plan.connections())`.
+    pub fn plan(self, plan: Plan) -> Self {
+        self.max_in_flight(plan.connections())
     }
 
-    /// The time limit for connecting; defaults to [`DEFAULT_CONNECT_TIMEOUT`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
+    bindings_runtime::builder_methods!();
 
-    /// The `User-Agent` header; defaults to [`USER_AGENT_VALUE`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Uses a `reqwest::Client` you configured (pool, proxy, TLS, timeouts).
-    /// The token is still added to each request by this crate.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// How failed requests are retried; see [`RetryPolicy`].
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Builds the client, checking the token and the base URL.
+    /// Builds the client, checking the token, the base URL and the user agent.
     pub fn build(self) -> Result<Client, BuildError> {
-        let token = self
-            .token
-            .filter(|t| !t.trim().is_empty())
-            .ok_or(BuildError::MissingToken)?;
-        let token = match self.auth_location {
-            AuthLocation::Header => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-                    .map_err(|_| BuildError::InvalidToken)?;
-                value.set_sensitive(true);
-                Token::Header(value)
-            }
-            AuthLocation::Query => Token::Query(token),
-        };
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
-            _ => return Err(BuildError::InvalidBaseUrl(base_url)),
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                let user_agent = HeaderValue::from_str(&self.user_agent)
-                    .unwrap_or_else(|_| HeaderValue::from_static(USER_AGENT_VALUE));
-                let mut headers = reqwest::header::HeaderMap::new();
-                headers.insert(USER_AGENT, user_agent);
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .default_headers(headers)
-                    .build()
-                    .map_err(BuildError::Http)?
-            }
-        };
-        let state = ClientState {
-            token,
-            retry: self.retry,
-        };
-        Ok(Client::new_with_client(&base_url, http, state))
+        let token = self.token.ok_or_else(|| TOKEN.missing())?;
+        let parts = self.core.build(auth(self.auth_location, &token)?)?;
+        Ok(Client::new_with_client(
+            &parts.base_url,
+            parts.http,
+            parts.runtime,
+        ))
     }
 }
 
@@ -247,37 +177,31 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        ClientInfo::baseurl(self)
-    }
-}
-
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        // The generator adds an `api-version` header the API does not document.
-        request.headers_mut().remove("api-version");
-        match &self.inner.token {
-            Token::Header(value) => {
-                request.headers_mut().insert(AUTHORIZATION, value.clone());
-            }
-            Token::Query(token) => {
-                request
-                    .url_mut()
-                    .query_pairs_mut()
-                    .append_pair("access_token", token);
-            }
-        }
-        Ok(())
+        &self.baseurl
     }
 
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        retry::execute(&self.client, &self.inner.retry, request).await
+    /// The same client with another access token, for calls on behalf of
+    /// another Amio app: a cheap clone that shares the connection pool and
+    /// the in-flight limit, with the token checked as
+    /// [`ClientBuilder::token`] checks it and put where this client puts its
+    /// own ([`AuthLocation`]).
+    ///
+    /// ```
+    /// # fn demo(client: amio::Client) -> Result<(), amio::BuildError> {
+    /// let other_app = client.with_token("token-of-another-app")?;
+    /// # let _ = other_app; Ok(()) }
+    /// ```
+    pub fn with_token(&self, token: impl AsRef<str>) -> Result<Client, BuildError> {
+        let location = if self.inner.auth().in_query() {
+            AuthLocation::Query
+        } else {
+            AuthLocation::Header
+        };
+        let inner = self.inner.with_auth(auth(location, token.as_ref())?);
+        Ok(Client::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            inner,
+        ))
     }
 }

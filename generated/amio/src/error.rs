@@ -10,12 +10,15 @@ use crate::types::ErrorResponse;
 ///
 /// A documented error status (400, 401, 403, 404, 405, 422, 429, 502) gives
 /// [`Error::ErrorResponse`], which keeps the status, the headers and the parsed
-/// [`ErrorResponse`] body. `status()` and `is_retryable()` work on every
+/// [`ErrorResponse`] body. A redirect is never followed: it is
+/// [`Error::Redirect`], with the status and the `Location`. A path parameter
+/// that is empty, `.` or `..` is [`Error::InvalidPathParameter`], and nothing
+/// is sent. `status()`, `is_retryable()` and `is_timeout()` work on every
 /// variant; [`ErrorExt`] adds the rest.
-pub type Error = progenitor_client::Error<ErrorResponse>;
+pub type Error = bindings_runtime::Error<ErrorResponse>;
 
 /// A successful response: the typed body, its status and its headers.
-pub type ResponseValue<T> = progenitor_client::ResponseValue<T>;
+pub type ResponseValue<T> = bindings_runtime::ResponseValue<T>;
 
 /// What can be read from an [`Error`] beyond its variant.
 ///

@@ -2,9 +2,11 @@
 // change the spec or the generator (`codegen/`) and run `cargo xtask regen`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use bindings_runtime::{Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+pub use progenitor_client::{ByteStream, ClientInfo};
+#[allow(unused_imports)]
+use progenitor_client::{OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -3974,24 +3976,9 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientState,
+    pub(crate) inner: ::bindings_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientState) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -4001,7 +3988,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientState,
+        inner: ::bindings_runtime::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -4010,7 +3997,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientState> for Client {
+impl ClientInfo<::bindings_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0"
     }
@@ -4020,17 +4007,10 @@ impl ClientInfo<crate::client::ClientState> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientState {
+    fn inner(&self) -> &::bindings_runtime::Runtime {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::client::ClientState>,
-    {}
-};
 #[allow(clippy::all)]
 impl Client {
     /**Send Message
@@ -4047,12 +4027,6 @@ Arguments:
         body: &'a types::SendMessageRequest,
     ) -> Result<ResponseValue<types::Message>, Error<types::ErrorResponse>> {
         let url = format!("{}/messages", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4062,15 +4036,11 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "send_message",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4114,12 +4084,6 @@ Arguments:
         body: &'a types::SendNotificationRequest,
     ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorResponse>> {
         let url = format!("{}/notifications", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4129,15 +4093,11 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "send_notification",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4186,12 +4146,6 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!("{}/channels", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4202,15 +4156,11 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("max", &max))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_channels",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4257,12 +4207,6 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!("{}/channels", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4272,15 +4216,11 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_channel",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4327,14 +4267,9 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!(
-            "{}/channels/{}", self.baseurl, encode_path(& channel_id.to_string()),
+            "{}/channels/{}", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4343,15 +4278,11 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_channel",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4395,14 +4326,9 @@ Arguments:
         channel_id: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let url = format!(
-            "{}/channels/{}", self.baseurl, encode_path(& channel_id.to_string()),
+            "{}/channels/{}", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4411,15 +4337,11 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_channel",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
@@ -4468,14 +4390,9 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!(
-            "{}/channels/{}", self.baseurl, encode_path(& channel_id.to_string()),
+            "{}/channels/{}", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4485,15 +4402,11 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_channel",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4544,15 +4457,9 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!(
-            "{}/channels/{}/contacts", self.baseurl, encode_path(& channel_id
-            .to_string()),
+            "{}/channels/{}/contacts", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4563,15 +4470,11 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("max", &max))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_contacts",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4617,15 +4520,10 @@ Arguments:
         contact_id: &'a str,
     ) -> Result<ResponseValue<types::Contact>, Error<types::ErrorResponse>> {
         let url = format!(
-            "{}/channels/{}/contacts/{}", self.baseurl, encode_path(& channel_id
-            .to_string()), encode_path(& contact_id.to_string()),
+            "{}/channels/{}/contacts/{}", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?,
+            ::bindings_runtime::path::segment("contact_id", & contact_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4634,15 +4532,11 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_contact",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4688,15 +4582,10 @@ Arguments:
         contact_id: &'a str,
     ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let url = format!(
-            "{}/channels/{}/contacts/{}", self.baseurl, encode_path(& channel_id
-            .to_string()), encode_path(& contact_id.to_string()),
+            "{}/channels/{}/contacts/{}", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?,
+            ::bindings_runtime::path::segment("contact_id", & contact_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4705,15 +4594,11 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_contact",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
@@ -4766,15 +4651,10 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         let url = format!(
-            "{}/channels/{}/contacts/{}/messages", self.baseurl, encode_path(& channel_id
-            .to_string()), encode_path(& contact_id.to_string()),
+            "{}/channels/{}/contacts/{}/messages", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?,
+            ::bindings_runtime::path::segment("contact_id", & contact_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4785,15 +4665,11 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("max", &max))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_messages",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4837,15 +4713,9 @@ Arguments:
         channel_id: &'a str,
     ) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
         let url = format!(
-            "{}/channels/{}/settings", self.baseurl, encode_path(& channel_id
-            .to_string()),
+            "{}/channels/{}/settings", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4854,15 +4724,11 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_settings",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -4908,15 +4774,9 @@ Arguments:
         body: &'a types::SettingsUpdate,
     ) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
         let url = format!(
-            "{}/channels/{}/settings", self.baseurl, encode_path(& channel_id
-            .to_string()),
+            "{}/channels/{}/settings", self.baseurl,
+            ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4926,15 +4786,11 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_settings",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {

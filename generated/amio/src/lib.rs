@@ -12,15 +12,14 @@ mod client;
 mod error;
 mod headers;
 mod pagination;
-mod retry;
 pub mod webhook;
 
+pub use bindings_runtime::{Redirect, RetryPolicy};
 pub use client::{
     AuthLocation, BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Plan, USER_AGENT_VALUE,
 };
 pub use error::{Error, ErrorExt, ResponseValue};
 pub use generated::{Client, types};
 pub use headers::{HeadersExt, RateLimit};
 pub use pagination::{MAX_PAGE_SIZE, Page, paginate};
-pub use retry::RetryPolicy;

@@ -1,16 +1,17 @@
-//! Building a [`Client`]: credentials, base URL, timeouts, user agent,
-//! retries; the hooks that authenticate and retry every request; and
-//! [`Client::send`], which checks a request, sends it and reads the answer.
+//! Building a [`Client`]: what is Webex Connect's own (the service key or
+//! JWT and where it goes, the API path, that no request may be resent);
+//! and [`Client::send`], which checks a request, sends it and reads the
+//! answer. Everything else (time limits, retries, redirects, the base-URL
+//! check) is the shared runtime's, `bindings_runtime`.
 
 use std::fmt;
-use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use bindings_runtime::{Api, Auth, CredentialKind};
 
-use crate::retry::{self, RetryPolicy};
 use crate::types::SendMessageRequest;
 use crate::{Client, Error, Queued};
+
+pub use bindings_runtime::{BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// The API host of the "rest of world" region (`api.imiconnect.io`), used
 /// when no base URL is given. The host depends on the domain the tenant logs
@@ -19,57 +20,38 @@ use crate::{Client, Error, Queued};
 /// others; set yours with [`ClientBuilder::base_url`].
 pub const DEFAULT_BASE_URL: &str = "https://api.imiconnect.io";
 
-/// The default time limit for one whole request, response body included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The default time limit for establishing a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// The `User-Agent` sent with every request: this crate and its version.
 pub const USER_AGENT_VALUE: &str = concat!("webex-connect-rust/", env!("CARGO_PKG_VERSION"));
 
-/// The header that carries the service key.
-fn service_key_header() -> HeaderName {
-    HeaderName::from_static("key")
-}
+/// The path of the one operation, under the base URL.
+const MESSAGING_PATH: &str = "/resources/v1/messaging";
 
-/// The client's own state: how it authenticates and retries. Built by
-/// [`ClientBuilder`]; never shows the credentials in `Debug`.
-#[derive(Clone)]
-pub struct ClientState {
-    credentials: Credentials,
-    retry: RetryPolicy,
-}
+/// The client's state (credentials, retries, limits), kept by the shared runtime.
+pub type ClientState = bindings_runtime::Runtime;
 
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState")
-            .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
-            .finish()
-    }
-}
+const SERVICE_KEY: CredentialKind = CredentialKind::new(
+    "service key",
+    "call ClientBuilder::service_key with the service's key, or ClientBuilder::jwt",
+);
 
-/// The credentials, as the header value each request carries (marked
-/// sensitive). `Debug` shows which kind, never the value.
-#[derive(Clone)]
-enum Credentials {
-    /// `key: <service key>`.
-    ServiceKey(HeaderValue),
-    /// `Authorization: Bearer <JWT>`.
-    Jwt(HeaderValue),
-}
+const JWT: CredentialKind = CredentialKind::new(
+    "JWT",
+    "call ClientBuilder::jwt with a JWT signed with the service secret, or ClientBuilder::service_key",
+);
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ServiceKey(_) => f.write_str("ServiceKey(<redacted>)"),
-            Self::Jwt(_) => f.write_str("Jwt(<redacted>)"),
-        }
-    }
-}
+/// Webex Connect's part of building a client. Its one operation queues
+/// messages and answers HTTP 200 even to errors: once a request may have
+/// reached the platform, whether the message was queued is unknown, so no
+/// request is ever resent (only one that was never sent, or refused with
+/// `429`).
+const WEBEX_CONNECT: Api = Api {
+    default_base_url: DEFAULT_BASE_URL,
+    user_agent: USER_AGENT_VALUE,
+    operation_path: Some(MESSAGING_PATH),
+    may_resend: bindings_runtime::runtime::never,
+};
 
-/// The credentials given to the builder, before they become a header.
+/// The credentials given to the builder, before they are checked.
 #[derive(Clone)]
 enum Secret {
     ServiceKey(String),
@@ -79,31 +61,22 @@ enum Secret {
 impl Secret {
     fn kind(&self) -> &'static str {
         match self {
-            Self::ServiceKey(_) => "service key",
-            Self::Jwt(_) => "JWT",
+            Self::ServiceKey(_) => SERVICE_KEY.name(),
+            Self::Jwt(_) => JWT.name(),
+        }
+    }
+
+    fn auth(&self) -> Result<Auth, BuildError> {
+        match self {
+            Self::ServiceKey(key) => service_key(key),
+            Self::Jwt(jwt) => Auth::bearer(JWT, jwt),
         }
     }
 }
 
-/// Why a [`ClientBuilder`] could not build a client.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// Neither a service key nor a JWT was given, or it was empty: a request
-    /// without credentials is refused with code 7002 (seed 002, line 1997).
-    #[error(
-        "no credentials: call ClientBuilder::service_key with the service's key, or ClientBuilder::jwt"
-    )]
-    MissingCredentials,
-    /// The service key or JWT has characters that cannot be sent in an HTTP header.
-    #[error("the {0} has characters that cannot be sent in an HTTP header")]
-    InvalidCredentials(&'static str),
-    /// The base URL is not an absolute `http` or `https` URL.
-    #[error("invalid base URL `{0}`: expected an absolute http(s) URL")]
-    InvalidBaseUrl(String),
-    /// The HTTP client could not be built (for example, no TLS backend).
-    #[error("building the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
+/// `key: <service key>`.
+fn service_key(key: &str) -> Result<Auth, BuildError> {
+    Auth::header("key", SERVICE_KEY, key)
 }
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
@@ -121,13 +94,8 @@ pub enum BuildError {
 #[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
+    core: bindings_runtime::Builder,
     secret: Option<Secret>,
-    base_url: String,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    http: Option<reqwest::Client>,
-    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -140,12 +108,7 @@ impl fmt::Debug for ClientBuilder {
                     .as_ref()
                     .map(|s| format!("{} <redacted>", s.kind())),
             )
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
-            .field("custom_http_client", &self.http.is_some())
-            .field("retry", &self.retry)
+            .field("core", &self.core)
             .finish()
     }
 }
@@ -153,20 +116,16 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
+            core: bindings_runtime::Builder::new(WEBEX_CONNECT),
             secret: None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: USER_AGENT_VALUE.to_owned(),
-            http: None,
-            retry: RetryPolicy::default(),
         }
     }
 }
 
 impl ClientBuilder {
     /// Authenticates with the service key, sent in the `key` header. Replaces
-    /// a JWT given before.
+    /// a JWT given before. Visible ASCII, without whitespace around it
+    /// (anything else is a [`BuildError`] that does not show it).
     pub fn service_key(mut self, key: impl Into<String>) -> Self {
         self.secret = Some(Secret::ServiceKey(key.into()));
         self
@@ -174,97 +133,35 @@ impl ClientBuilder {
 
     /// Authenticates with a JWT (HS256, `iss` = the service id, signed with
     /// the service secret), sent as `Authorization: Bearer <jwt>`. Replaces a
-    /// service key given before.
+    /// service key given before. Checked like a service key.
     pub fn jwt(mut self, jwt: impl Into<String>) -> Self {
         self.secret = Some(Secret::Jwt(jwt.into()));
         self
     }
 
-    /// The API's base URL, without the path; defaults to
-    /// [`DEFAULT_BASE_URL`]. A trailing `/` is ignored.
+    /// The API's base URL: the tenant's host, such as
+    /// `https://api-us.imiconnect.io`; defaults to [`DEFAULT_BASE_URL`]. A
+    /// trailing `/` is ignored, and so is a trailing
+    /// `/resources/v1/messaging` (the documented endpoint may be given
+    /// whole: the path is not doubled). One with a query, a fragment or user
+    /// info is a [`BuildError`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.core = self.core.base_url(base_url);
         self
     }
 
-    /// The time limit for one whole request; defaults to [`DEFAULT_TIMEOUT`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
+    bindings_runtime::builder_methods!();
 
-    /// The time limit for connecting; defaults to [`DEFAULT_CONNECT_TIMEOUT`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header; defaults to [`USER_AGENT_VALUE`].
-    /// Ignored when [`ClientBuilder::http_client`] is given.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Uses a `reqwest::Client` you configured (pool, proxy, TLS, timeouts).
-    /// The credentials are still added to each request by this crate.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// How failed requests are retried; see [`RetryPolicy`].
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Builds the client, checking the credentials and the base URL.
+    /// Builds the client, checking the credentials, the base URL and the
+    /// user agent.
     pub fn build(self) -> Result<Client, BuildError> {
-        let secret = self
-            .secret
-            .filter(|s| match s {
-                Secret::ServiceKey(v) | Secret::Jwt(v) => !v.trim().is_empty(),
-            })
-            .ok_or(BuildError::MissingCredentials)?;
-        let kind = secret.kind();
-        let header = |text: &str| {
-            let mut value =
-                HeaderValue::from_str(text).map_err(|_| BuildError::InvalidCredentials(kind))?;
-            value.set_sensitive(true);
-            Ok::<_, BuildError>(value)
-        };
-        let credentials = match &secret {
-            Secret::ServiceKey(key) => Credentials::ServiceKey(header(key)?),
-            Secret::Jwt(jwt) => Credentials::Jwt(header(&format!("Bearer {jwt}"))?),
-        };
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
-            _ => return Err(BuildError::InvalidBaseUrl(base_url)),
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                let user_agent = HeaderValue::from_str(&self.user_agent)
-                    .unwrap_or_else(|_| HeaderValue::from_static(USER_AGENT_VALUE));
-                let mut headers = reqwest::header::HeaderMap::new();
-                headers.insert(USER_AGENT, user_agent);
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .default_headers(headers)
-                    .build()
-                    .map_err(BuildError::Http)?
-            }
-        };
-        let state = ClientState {
-            credentials,
-            retry: self.retry,
-        };
-        Ok(Client::new_with_client(&base_url, http, state))
+        let secret = self.secret.ok_or_else(|| SERVICE_KEY.missing())?;
+        let parts = self.core.build(secret.auth()?)?;
+        Ok(Client::new_with_client(
+            &parts.base_url,
+            parts.http,
+            parts.runtime,
+        ))
     }
 }
 
@@ -276,7 +173,34 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        ClientInfo::baseurl(self)
+        &self.baseurl
+    }
+
+    /// The same client with another service key (in the `key` header): a
+    /// cheap clone that shares the connection pool and the in-flight limit,
+    /// with the key checked as [`ClientBuilder::service_key`] checks it.
+    ///
+    /// ```
+    /// # fn demo(client: webex_connect::Client) -> Result<(), webex_connect::BuildError> {
+    /// let other_service = client.with_service_key("key-of-another-service")?;
+    /// # let _ = other_service; Ok(()) }
+    /// ```
+    pub fn with_service_key(&self, key: impl AsRef<str>) -> Result<Client, BuildError> {
+        self.with_auth(service_key(key.as_ref())?)
+    }
+
+    /// The same client with another JWT (as `Authorization: Bearer`), like
+    /// [`Client::with_service_key`].
+    pub fn with_jwt(&self, jwt: impl AsRef<str>) -> Result<Client, BuildError> {
+        self.with_auth(Auth::bearer(JWT, jwt.as_ref())?)
+    }
+
+    fn with_auth(&self, auth: Auth) -> Result<Client, BuildError> {
+        Ok(Client::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            self.inner.with_auth(auth),
+        ))
     }
 
     /// Checks `request` against the documented limits ([`validate`](crate::validate)),
@@ -293,35 +217,5 @@ impl Client {
             .await
             .map_err(|error| Error::Http(Box::new(error)))?;
         crate::response::interpret(answer.into_inner())
-    }
-}
-
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        // The generator adds an `api-version` header the API does not document.
-        request.headers_mut().remove("api-version");
-        match &self.inner.credentials {
-            Credentials::ServiceKey(value) => {
-                request
-                    .headers_mut()
-                    .insert(service_key_header(), value.clone());
-            }
-            Credentials::Jwt(value) => {
-                request.headers_mut().insert(AUTHORIZATION, value.clone());
-            }
-        }
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        retry::execute(&self.client, &self.inner.retry, request).await
     }
 }

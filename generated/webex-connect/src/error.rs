@@ -8,7 +8,7 @@ use crate::validate::ValidationError;
 /// failures, an HTTP status other than 200, or a body that is not the
 /// documented JSON. The API documents no error status (errors are HTTP 200
 /// with an error code), so its error body type is `()`.
-pub type HttpError = progenitor_client::Error<()>;
+pub type HttpError = bindings_runtime::Error<()>;
 
 /// Every error [`Client::send`](crate::Client::send) returns.
 ///

@@ -12,7 +12,6 @@ mod client;
 mod error;
 pub mod notification;
 mod response;
-mod retry;
 mod validate;
 
 pub use client::{
@@ -22,7 +21,7 @@ pub use client::{
 pub use error::{Error, HttpError};
 pub use generated::{Client, types};
 pub use response::{Queued, Rejection, ResponseCode};
-pub use retry::RetryPolicy;
+pub use bindings_runtime::{Redirect, RetryPolicy};
 pub use validate::{
     MAX_BUTTONS, MAX_CORRELATIONID_BYTES, MAX_DESTINATIONS, MAX_GENERIC_ELEMENTS,
     MAX_QUICK_REPLIES, MAX_SMS_TEXT_CHARS, ValidationError, validate,
