@@ -42,7 +42,9 @@ pub(crate) fn patch(file: &mut File) -> Result<(), Error> {
         }
         block.items.retain(|item| !is_fn_named(item, "new"));
         for item in &mut block.items {
-            let ImplItem::Fn(function) = item else { continue };
+            let ImplItem::Fn(function) = item else {
+                continue;
+            };
             if !tokens(&function.block).contains("OperationInfo") {
                 continue;
             }
@@ -66,8 +68,12 @@ fn tokens(node: &impl ToTokens) -> String {
 /// The generated file imports `Error` and `ResponseValue` from the runtime
 /// instead of `progenitor-client`, and no longer `encode_path` or `ClientHooks`.
 fn imports(file: &mut File) -> Result<(), Error> {
-    let public = quote!(pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};);
-    let private = quote!(use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};);
+    let public = quote!(
+        pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+    );
+    let private = quote!(
+        use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+    );
     let mut found = (false, false);
     for item in &mut file.items {
         let Item::Use(import) = item else { continue };
@@ -138,7 +144,10 @@ fn operation(stmts: &mut Vec<Stmt>) -> Result<(), String> {
     if let Some(problem) = segments.problem {
         return Err(problem);
     }
-    if stmts.iter().any(|stmt| tokens(stmt).contains("encode_path")) {
+    if stmts
+        .iter()
+        .any(|stmt| tokens(stmt).contains("encode_path"))
+    {
         return Err("a path parameter is encoded in a way this generator does not know".to_owned());
     }
     drop_api_version(stmts)?;

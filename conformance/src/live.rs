@@ -176,10 +176,15 @@ fn first_id(list: Option<&Value>) -> Option<String> {
 
 /// Runs the live checks against `options.base_url`.
 pub async fn check(suite: &Suite, options: &LiveOptions) -> Area {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .user_agent(amio::USER_AGENT_VALUE)
-        .build();
+    let http = amio::http_client_builder()
+        .map_err(|e| e.to_string())
+        .and_then(|builder| {
+            builder
+                .timeout(Duration::from_secs(60))
+                .user_agent(amio::USER_AGENT_VALUE)
+                .build()
+                .map_err(|e| e.to_string())
+        });
     let mut live = Live {
         suite,
         options,

@@ -154,7 +154,11 @@ impl Builder {
         let base_url = check_base_url(&self.base_url, self.api.operation_path)?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .ok()
-            .filter(|_| self.user_agent.bytes().all(|b| b == b' ' || b.is_ascii_graphic()))
+            .filter(|_| {
+                self.user_agent
+                    .bytes()
+                    .all(|b| b == b' ' || b.is_ascii_graphic())
+            })
             .ok_or_else(|| BuildError::InvalidUserAgent(self.user_agent.clone()))?;
         let max_in_flight = match self.max_in_flight {
             None => None,
@@ -180,14 +184,24 @@ impl Builder {
     }
 }
 
-/// The HTTP client every API client uses unless given one: no redirects
-/// followed, no `Referer`, rustls with the `ring` provider and the platform's
-/// certificate verifier, and at most `max_in_flight` idle connections kept.
-fn http_client(
-    connect_timeout: Duration,
-    user_agent: HeaderValue,
-    max_in_flight: Option<NonZeroUsize>,
-) -> Result<reqwest::Client, BuildError> {
+/// The HTTP client builder every API client starts from: no redirects
+/// followed, no `Referer`, TLS through rustls with the `ring` provider and the
+/// platform's certificate verifier (HTTP/2 and HTTP/1.1). Start from it to
+/// configure your own client (a proxy, a pool) for a `ClientBuilder`'s
+/// `http_client`, and the credential still never follows a redirect.
+///
+/// reqwest is built here without a TLS provider of its own (its default,
+/// `aws-lc-rs`, is the slowest part of a cold build), so a
+/// `reqwest::Client::builder()` that does not start from this one needs a
+/// provider: this, or `rustls::crypto::ring::default_provider().install_default()`.
+///
+/// ```
+/// let http = bindings_runtime::build::http_client_builder()?
+///     .pool_idle_timeout(std::time::Duration::from_secs(30))
+///     .build()?;
+/// # let _ = http; Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -195,12 +209,23 @@ fn http_client(
         .map_err(BuildError::Tls)?
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let mut headers = HeaderMap::new();
-    headers.insert(USER_AGENT, user_agent);
-    let mut builder = reqwest::Client::builder()
+    Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none())
-        .referer(false)
+        .referer(false))
+}
+
+/// The HTTP client a client uses unless given one: [`http_client_builder`]
+/// with the connect timeout, the user agent, and at most `max_in_flight`
+/// idle connections kept.
+fn http_client(
+    connect_timeout: Duration,
+    user_agent: HeaderValue,
+    max_in_flight: Option<NonZeroUsize>,
+) -> Result<reqwest::Client, BuildError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(USER_AGENT, user_agent);
+    let mut builder = http_client_builder()?
         .connect_timeout(connect_timeout)
         .default_headers(headers);
     if let Some(limit) = max_in_flight {
@@ -218,7 +243,10 @@ pub(crate) fn check_base_url(
     operation_path: Option<&str>,
 ) -> Result<String, BuildError> {
     let invalid = |shown: String, problem| {
-        Err(BuildError::InvalidBaseUrl(InvalidBaseUrl { shown, problem }))
+        Err(BuildError::InvalidBaseUrl(InvalidBaseUrl {
+            shown,
+            problem,
+        }))
     };
     let Ok(mut url) = reqwest::Url::parse(text) else {
         return invalid(text.to_owned(), BaseUrlProblem::NotAbsolute);
@@ -351,8 +379,7 @@ pub enum BuildError {
 /// `connect_timeout`, `user_agent`, `http_client`, `retry` and
 /// `max_in_flight`, each forwarding to the [`Builder`] in the field named
 /// `core`. The crate must export `DEFAULT_TIMEOUT`,
-/// `DEFAULT_CONNECT_TIMEOUT`, `USER_AGENT_VALUE` and `RetryPolicy` (this
-/// crate's, re-exported).
+/// `DEFAULT_CONNECT_TIMEOUT`, `USER_AGENT_VALUE` and `http_client_builder`.
 #[macro_export]
 macro_rules! builder_methods {
     () => {
@@ -397,9 +424,10 @@ macro_rules! builder_methods {
 
         /// Uses a `reqwest::Client` you configured (pool, proxy, TLS). The
         /// credential, the timeouts, the retries and the in-flight limit
-        /// still apply; its redirect policy is its own, so build it with
-        /// `.redirect(reqwest::redirect::Policy::none())` to keep the
-        /// credential from following a redirect.
+        /// still apply; its redirect policy is its own, so start it from
+        /// [`http_client_builder`](crate::http_client_builder) (no
+        /// redirects, no `Referer`, TLS set up) to keep the credential from
+        /// following a redirect.
         pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
             self.core = self.core.http_client(client);
             self

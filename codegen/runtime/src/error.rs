@@ -67,7 +67,6 @@ impl ResponseValue<ByteStream> {
             headers,
         }
     }
-
 }
 
 impl<T> ResponseValue<T> {
@@ -270,7 +269,9 @@ impl<E> Error<E> {
             Self::CommunicationError(_) | Self::Timeout(_) => true,
             Self::ErrorResponse(rv) => transient(rv.status()),
             Self::UnexpectedResponse(r) => transient(r.status()),
-            Self::InvalidUpgrade(e) | Self::ResponseBodyError(e) => e.status().is_some_and(transient),
+            Self::InvalidUpgrade(e) | Self::ResponseBodyError(e) => {
+                e.status().is_some_and(transient)
+            }
             Self::InvalidRequest(_)
             | Self::InvalidResponsePayload(..)
             | Self::Custom(_)

@@ -133,7 +133,17 @@ mod tests {
 
     #[test]
     fn an_encoded_segment_stays_one_segment_in_a_url() {
-        for value in ["../x", "..\\x", "%2e%2e", ".%2e", "a/../../b", "?", "#", "...", " .."] {
+        for value in [
+            "../x",
+            "..\\x",
+            "%2e%2e",
+            ".%2e",
+            "a/../../b",
+            "?",
+            "#",
+            "...",
+            " ..",
+        ] {
             let url = format!("http://127.0.0.1/v1/channels/{}", encoded(value));
             let url = reqwest::Url::parse(&url).unwrap();
             let segments: Vec<_> = url.path_segments().unwrap().collect();

@@ -120,7 +120,8 @@ impl Gate {
             .reset_at_from(now)
         });
         if let Some(reset) = reset {
-            self.closed_until.fetch_max(millis(reset), Ordering::Relaxed);
+            self.closed_until
+                .fetch_max(millis(reset), Ordering::Relaxed);
         }
     }
 
@@ -166,10 +167,7 @@ mod tests {
             retry_after(&headers(&[("retry-after", &past)]), now),
             Some(Duration::ZERO)
         );
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", "soon")]), now),
-            None
-        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
@@ -181,7 +179,10 @@ mod tests {
         let reset = headers(&[("x-ratelimit-reset", "1491820066")]);
         assert_eq!(rate_limit_wait(&reset, now), Some(Duration::from_secs(3)));
         let relative = headers(&[("x-ratelimit-reset", "7")]);
-        assert_eq!(rate_limit_wait(&relative, now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            rate_limit_wait(&relative, now),
+            Some(Duration::from_secs(7))
+        );
     }
 
     #[test]

@@ -226,7 +226,10 @@ mod tests {
             policy.decide(false, 0, Ok((status(429), &reset)), now),
             Decision::RetryAfter(Duration::from_secs(3))
         );
-        let date = headers(&[("retry-after", &httpdate::fmt_http_date(epoch(1_491_820_068)))]);
+        let date = headers(&[(
+            "retry-after",
+            &httpdate::fmt_http_date(epoch(1_491_820_068)),
+        )]);
         assert_eq!(
             policy.decide(false, 0, Ok((status(429), &date)), now),
             Decision::RetryAfter(Duration::from_secs(5))

@@ -202,15 +202,13 @@ impl Runtime {
     ) -> Result<OwnedSemaphorePermit, Error<E>> {
         let acquire = Arc::clone(&limit.slots).acquire_owned();
         let acquired = match deadline {
-            Some(deadline) => {
-                tokio::time::timeout_at(deadline.into(), acquire)
-                    .await
-                    .map_err(|_| {
-                        Error::Timeout(Timeout {
-                            timeout: self.timeout,
-                        })
-                    })?
-            }
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), acquire)
+                .await
+                .map_err(|_| {
+                    Error::Timeout(Timeout {
+                        timeout: self.timeout,
+                    })
+                })?,
             None => acquire.await,
         };
         // The semaphore is never closed.
@@ -271,12 +269,16 @@ impl Runtime {
         self.auth.redact(&mut url);
         let (mut parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
         // reqwest keeps a response's URL in an extension only its builder can set.
-        if let Ok(carrier) = reqwest::ResponseBuilderExt::url(http::Response::builder(), url).body(())
+        if let Ok(carrier) =
+            reqwest::ResponseBuilderExt::url(http::Response::builder(), url).body(())
         {
             parts.extensions.extend(carrier.into_parts().0.extensions);
         }
         let body = match permit {
-            Some(permit) => reqwest::Body::wrap(Held { body, _permit: permit }),
+            Some(permit) => reqwest::Body::wrap(Held {
+                body,
+                _permit: permit,
+            }),
             None => body,
         };
         reqwest::Response::from(http::Response::from_parts(parts, body))
@@ -285,7 +287,11 @@ impl Runtime {
 
 /// Whether waiting `wait` from now still leaves time before `deadline`.
 fn fits(deadline: Option<Instant>, wait: Duration) -> bool {
-    deadline.is_none_or(|deadline| Instant::now().checked_add(wait).is_some_and(|t| t < deadline))
+    deadline.is_none_or(|deadline| {
+        Instant::now()
+            .checked_add(wait)
+            .is_some_and(|t| t < deadline)
+    })
 }
 
 /// A response body that holds a slot of the in-flight limit until it is

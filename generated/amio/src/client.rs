@@ -9,6 +9,7 @@ use bindings_runtime::{Api, Auth, CredentialKind};
 
 use crate::Client;
 
+pub use bindings_runtime::build::http_client_builder;
 pub use bindings_runtime::{BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// The documented base URL of the Amio API.

@@ -17,7 +17,7 @@ pub mod webhook;
 pub use bindings_runtime::{Redirect, RetryPolicy};
 pub use client::{
     AuthLocation, BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Plan, USER_AGENT_VALUE,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Plan, USER_AGENT_VALUE, http_client_builder,
 };
 pub use error::{Error, ErrorExt, ResponseValue};
 pub use generated::{Client, types};

@@ -11,6 +11,7 @@ use bindings_runtime::{Api, Auth, CredentialKind};
 use crate::types::SendMessageRequest;
 use crate::{Client, Error, Queued};
 
+pub use bindings_runtime::build::http_client_builder;
 pub use bindings_runtime::{BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// The API host of the "rest of world" region (`api.imiconnect.io`), used

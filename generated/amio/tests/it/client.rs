@@ -40,11 +40,11 @@ mod building {
     fn a_missing_or_blank_token_is_a_clear_error() {
         assert!(matches!(
             Client::builder().build(),
-            Err(BuildError::MissingToken)
+            Err(BuildError::MissingCredential { .. })
         ));
         assert!(matches!(
             Client::builder().token("  ").build(),
-            Err(BuildError::MissingToken)
+            Err(BuildError::MissingCredential { .. })
         ));
         let message = Client::builder().build().unwrap_err().to_string();
         assert!(message.contains("access token"), "{message}");
@@ -54,7 +54,7 @@ mod building {
     fn a_token_that_cannot_be_a_header_is_refused() {
         assert!(matches!(
             Client::builder().token("bad\ntoken").build(),
-            Err(BuildError::InvalidToken)
+            Err(BuildError::InvalidCredential(_))
         ));
     }
 

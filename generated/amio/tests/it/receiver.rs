@@ -24,7 +24,8 @@ async fn serve(router: Router) -> SocketAddr {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    amio::http_client_builder()
+        .expect("TLS set up")
         .no_proxy()
         .build()
         .expect("HTTP client")
