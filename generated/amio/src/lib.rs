@@ -14,7 +14,10 @@ mod headers;
 mod pagination;
 pub mod webhook;
 
-pub use bindings_runtime::{Redirect, RetryPolicy};
+pub use bindings_runtime::{
+    BaseUrlProblem, CredentialProblem, InvalidBaseUrl, InvalidCredential, PathParameterError,
+    PathProblem, Redirect, RetryPolicy, Timeout,
+};
 pub use client::{
     AuthLocation, BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Plan, USER_AGENT_VALUE, http_client_builder,

@@ -14,7 +14,10 @@ pub mod notification;
 mod response;
 mod validate;
 
-pub use bindings_runtime::{Redirect, RetryPolicy};
+pub use bindings_runtime::{
+    BaseUrlProblem, CredentialProblem, InvalidBaseUrl, InvalidCredential, PathParameterError,
+    PathProblem, Redirect, RetryPolicy, Timeout,
+};
 pub use client::{
     BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, USER_AGENT_VALUE, http_client_builder,

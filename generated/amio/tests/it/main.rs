@@ -3,6 +3,7 @@
 
 mod client;
 mod forward;
+mod transport;
 mod webhook;
 
 #[cfg(feature = "axum")]
