@@ -4,6 +4,7 @@
 mod auth;
 mod notification;
 mod send;
+mod transport;
 mod validation;
 
 use serde_json::Value;
