@@ -14,7 +14,9 @@
 //!   keep progenitor's shape and add typed refusals;
 //! - `Client::new`, which would build an HTTP client that follows redirects
 //!   with the credential, is removed: clients are built by each crate's
-//!   `ClientBuilder`.
+//!   `ClientBuilder`, through the generated `Client::from_parts`;
+//!   `Client::base_url` and `Client::with_auth` (another credential, same
+//!   pool) are generated too.
 //!
 //! Each edit checks the shape it expects and fails with [`Error::Patch`]
 //! naming the operation when progenitor's output changes.
@@ -40,7 +42,10 @@ pub(crate) fn patch(file: &mut File) -> Result<(), Error> {
         if !is_inherent_client_impl(block) {
             continue;
         }
-        block.items.retain(|item| !is_fn_named(item, "new"));
+        if block.items.iter().any(|item| is_fn_named(item, "new_with_client")) {
+            block.items.retain(|item| !is_fn_named(item, "new"));
+            block.items.extend(constructors());
+        }
         for item in &mut block.items {
             let ImplItem::Fn(function) = item else {
                 continue;
@@ -125,6 +130,32 @@ fn is_hooks_item(item: &Item) -> bool {
         Item::Const(constant) => tokens(&constant.expr).contains("assert_client_hooks"),
         _ => false,
     }
+}
+
+/// What every client needs from its builder and for per-call credentials,
+/// generated once rather than written in each crate.
+fn constructors() -> Vec<ImplItem> {
+    vec![
+        syn::parse_quote! {
+            /// A client from the parts its `ClientBuilder` checked.
+            pub fn from_parts(parts: ::bindings_runtime::Parts) -> Self {
+                Self::new_with_client(&parts.base_url, parts.http, parts.runtime)
+            }
+        },
+        syn::parse_quote! {
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.baseurl
+            }
+        },
+        syn::parse_quote! {
+            /// The same client with another credential: a cheap clone that
+            /// shares the connection pool and the in-flight limit.
+            pub fn with_auth(&self, auth: ::bindings_runtime::Auth) -> Self {
+                Self::new_with_client(&self.baseurl, self.client.clone(), self.inner.with_auth(auth))
+            }
+        },
+    ]
 }
 
 fn is_inherent_client_impl(block: &ItemImpl) -> bool {

@@ -149,6 +149,23 @@ impl Client {
             inner,
         }
     }
+    /// A client from the parts its `ClientBuilder` checked.
+    pub fn from_parts(parts: ::bindings_runtime::Parts) -> Self {
+        Self::new_with_client(&parts.base_url, parts.http, parts.runtime)
+    }
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+    /// The same client with another credential: a cheap clone that
+    /// shares the connection pool and the in-flight limit.
+    pub fn with_auth(&self, auth: ::bindings_runtime::Auth) -> Self {
+        Self::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            self.inner.with_auth(auth),
+        )
+    }
 }
 impl ClientInfo<::bindings_runtime::Runtime> for Client {
     fn api_version() -> &'static str {

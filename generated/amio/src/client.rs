@@ -162,11 +162,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, BuildError> {
         let token = self.token.ok_or_else(|| TOKEN.missing())?;
         let parts = self.core.build(auth(self.auth_location, &token)?)?;
-        Ok(Client::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
+        Ok(Client::from_parts(parts))
     }
 }
 
@@ -174,11 +170,6 @@ impl Client {
     /// Starts building a client. Only the token is required.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.baseurl
     }
 
     /// The same client with another access token, for calls on behalf of
@@ -198,11 +189,6 @@ impl Client {
         } else {
             AuthLocation::Header
         };
-        let inner = self.inner.with_auth(auth(location, token.as_ref())?);
-        Ok(Client::new_with_client(
-            &self.baseurl,
-            self.client.clone(),
-            inner,
-        ))
+        Ok(self.with_auth(auth(location, token.as_ref())?))
     }
 }

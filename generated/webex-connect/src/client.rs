@@ -158,11 +158,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, BuildError> {
         let secret = self.secret.ok_or_else(|| SERVICE_KEY.missing())?;
         let parts = self.core.build(secret.auth()?)?;
-        Ok(Client::new_with_client(
-            &parts.base_url,
-            parts.http,
-            parts.runtime,
-        ))
+        Ok(Client::from_parts(parts))
     }
 }
 
@@ -170,11 +166,6 @@ impl Client {
     /// Starts building a client. Only the credentials are required.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.baseurl
     }
 
     /// The same client with another service key (in the `key` header): a
@@ -187,21 +178,13 @@ impl Client {
     /// # let _ = other_service; Ok(()) }
     /// ```
     pub fn with_service_key(&self, key: impl AsRef<str>) -> Result<Client, BuildError> {
-        self.with_auth(service_key(key.as_ref())?)
+        Ok(self.with_auth(service_key(key.as_ref())?))
     }
 
     /// The same client with another JWT (as `Authorization: Bearer`), like
     /// [`Client::with_service_key`].
     pub fn with_jwt(&self, jwt: impl AsRef<str>) -> Result<Client, BuildError> {
-        self.with_auth(Auth::bearer(JWT, jwt.as_ref())?)
-    }
-
-    fn with_auth(&self, auth: Auth) -> Result<Client, BuildError> {
-        Ok(Client::new_with_client(
-            &self.baseurl,
-            self.client.clone(),
-            self.inner.with_auth(auth),
-        ))
+        Ok(self.with_auth(Auth::bearer(JWT, jwt.as_ref())?))
     }
 
     /// Checks `request` against the documented limits ([`validate`](crate::validate)),
