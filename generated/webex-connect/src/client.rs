@@ -279,7 +279,7 @@ impl Client {
         ClientInfo::baseurl(self)
     }
 
-    /// Checks `request` against the documented limits ([`validate`](crate::validate)),
+    /// Checks `request` against the documented limits ([`Validate`](crate::Validate)),
     /// sends it, and reads the platform's answer.
     ///
     /// On success (code `1001`), returns one [`Queued`] per destination, with
@@ -287,7 +287,7 @@ impl Client {
     /// code is an [`Error::Rejected`] carrying the code, description and
     /// transaction id. The platform answers HTTP 200 to both.
     pub async fn send(&self, request: &SendMessageRequest) -> Result<Vec<Queued>, Error> {
-        crate::validate(request)?;
+        crate::Validate::validate(request)?;
         let answer = self
             .send_message(request)
             .await

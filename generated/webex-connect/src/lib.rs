@@ -13,17 +13,16 @@ mod error;
 pub mod notification;
 mod response;
 mod retry;
-mod validate;
+pub mod validate;
 
+pub use bindings_runtime::validate::ValidationError;
 pub use client::{
     BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, USER_AGENT_VALUE,
 };
 pub use error::{Error, HttpError};
+pub use generated::types::ResponseCode;
 pub use generated::{Client, types};
-pub use response::{Queued, Rejection, ResponseCode};
+pub use response::{Queued, Rejection};
 pub use retry::RetryPolicy;
-pub use validate::{
-    MAX_BUTTONS, MAX_CORRELATIONID_BYTES, MAX_DESTINATIONS, MAX_GENERIC_ELEMENTS,
-    MAX_QUICK_REPLIES, MAX_SMS_TEXT_CHARS, ValidationError, validate,
-};
+pub use validate::{Rule, Validate};
