@@ -490,6 +490,15 @@ impl Emitter<'_> {
                 TokenStream::new()
             }
         };
+        // Keywords on the object itself (not on a newtype, whose value is checked above).
+        let whole = match item {
+            Item::Struct(item) if matches!(item.fields, Fields::Unnamed(_)) => None,
+            _ => get(schema, MAX_BYTES).and_then(count).map(|n| {
+                let runtime = &self.runtime;
+                quote! { #runtime::max_json_bytes(self, #n, at)?; }
+            }),
+        };
+        let body = quote! { #whole #body };
         let rules = get(schema, RULES).is_some().then(|| {
             let runtime = &self.runtime;
             quote! { #runtime::Rules::check_rules(self, at)?; }

@@ -3668,6 +3668,7 @@ pub mod types {
             &self,
             at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::max_json_bytes(self, 4096usize, at)?;
             {
                 let at = &at.key("android");
                 if let Some(value) = &self.android {
