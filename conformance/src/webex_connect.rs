@@ -35,19 +35,22 @@ pub const DELIVERY_CODE_TABLE: (&str, &str) = ("DeliveryInfo", "code");
 /// The header that carries the service key.
 pub const SERVICE_KEY_HEADER: &str = "key";
 
-/// A code the spec documents, with its description.
+/// A code the spec documents, with its message and description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentedCode {
     /// The code as on the wire, such as `7001`.
     pub code: String,
+    /// The documented message, such as `Authentication failed`: the first
+    /// sentence of the description.
+    pub message: String,
     /// The documented description, such as `Authentication failed. Returned
     /// when …`.
-    pub message: String,
+    pub description: String,
 }
 
 /// The codes documented for `property` of the schema `schema`: the `enum` of
 /// the string schema it refers to (`allOf: [$ref]` or `$ref`), with its
-/// `x-enum-descriptions`. An error when the property refers to no such
+/// `x-enum-descriptions` ("Message. Description."). An error when the property refers to no such
 /// schema, or the schema lists no code.
 pub fn documented_codes(
     suite: &Suite,
@@ -79,9 +82,16 @@ pub fn documented_codes(
     let codes: Vec<DocumentedCode> = strings("enum")
         .into_iter()
         .enumerate()
-        .map(|(i, code)| DocumentedCode {
-            code,
-            message: descriptions.get(i).cloned().unwrap_or_default(),
+        .map(|(i, code)| {
+            let description = descriptions.get(i).cloned().unwrap_or_default();
+            DocumentedCode {
+                code,
+                message: description
+                    .split_once(". ")
+                    .map_or(description.trim_end_matches('.'), |(first, _)| first)
+                    .to_owned(),
+                description,
+            }
         })
         .collect();
     if codes.is_empty() {

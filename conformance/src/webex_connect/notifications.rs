@@ -69,13 +69,16 @@ fn check_notification(example: &Example, documented: &[DocumentedCode]) -> Resul
     }
     let info = &parsed.delivery_info_notification.delivery_info;
     let (table, property) = DELIVERY_CODE_TABLE;
-    expect(documented.iter().any(|d| d.code == info.code.as_str()), || {
-        format!(
-            "delivery code `{}` is not documented: {table}.{property} lists {}",
-            info.code,
-            code_list(documented)
-        )
-    })?;
+    expect(
+        documented.iter().any(|d| d.code == info.code.as_str()),
+        || {
+            format!(
+                "delivery code `{}` is not documented: {table}.{property} lists {}",
+                info.code,
+                code_list(documented)
+            )
+        },
+    )?;
     if let DeliveryCode::Unknown(code) = &info.code {
         return Err(format!(
             "DeliveryCode does not know the documented code `{code}`"

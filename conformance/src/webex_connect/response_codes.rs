@@ -121,15 +121,20 @@ fn check_documented(
     }
     let read = ResponseCode::from(code.code.as_str());
     if read.is_unknown() {
-        return Err("webex_connect::ResponseCode does not know it (it reads as Unknown)".to_owned());
+        return Err(
+            "webex_connect::ResponseCode does not know it (it reads as Unknown)".to_owned(),
+        );
     }
-    expect(read.description() == Some(code.message.as_str()), || {
-        format!(
-            "webex_connect::ResponseCode gives the description {:?}; the spec documents {:?}",
-            read.description(),
-            code.message
-        )
-    })?;
+    expect(
+        read.description() == Some(code.description.as_str()),
+        || {
+            format!(
+                "webex_connect::ResponseCode gives the description {:?}; the spec documents {:?}",
+                read.description(),
+                code.description
+            )
+        },
+    )?;
     let queued = read == ResponseCode::Queued;
     expect(queued == (code.code == QUEUED), || {
         format!(

@@ -124,7 +124,10 @@ fn a_binary_sms_needs_a_hex_body() {
         sms.body = body.map(str::to_owned);
         r
     };
-    assert_eq!(binary(SmsType::Value3, Some("48656C6c6f")).validate(), Ok(()));
+    assert_eq!(
+        binary(SmsType::Value3, Some("48656C6c6f")).validate(),
+        Ok(())
+    );
     assert_eq!(binary(SmsType::Value1, None).validate(), Ok(()));
     for body in [None, Some(""), Some("48 65"), Some("<hex>")] {
         assert_eq!(
@@ -239,7 +242,10 @@ fn generic_templates_have_at_most_10_bubbles_of_80_characters() {
     let max = FbGenericElement::TITLE_MAX_LENGTH;
     assert_eq!(max, 80);
     assert_eq!(FbGenericElement::SUBTITLE_MAX_LENGTH, 80);
-    assert_eq!(generic(1, &"t".repeat(80), &"s".repeat(80)).validate(), Ok(()));
+    assert_eq!(
+        generic(1, &"t".repeat(80), &"s".repeat(80)).validate(),
+        Ok(())
+    );
     assert_eq!(
         refused(&generic(1, "t", &"s".repeat(81))),
         (
@@ -251,7 +257,10 @@ fn generic_templates_have_at_most_10_bubbles_of_80_characters() {
 
 #[test]
 fn a_messenger_message_needs_text_an_attachment_or_a_sender_action() {
-    assert_eq!(messenger(json!({"sender_action": "typing_on"})).validate(), Ok(()));
+    assert_eq!(
+        messenger(json!({"sender_action": "typing_on"})).validate(),
+        Ok(())
+    );
     assert_eq!(
         documented(&messenger(json!({"notification_type": "NO_PUSH"}))),
         (
@@ -272,14 +281,19 @@ fn boarding_passes_need_a_code_and_at_most_5_fields() {
                 "flight_schedule": {"departure_time": "2016-01-05T15:05"}},
             "auxiliary_fields": vec![json!({"label": "L", "value": "V"}); fields]
         });
-        pass.as_object_mut().unwrap().extend(code.as_object().unwrap().clone());
+        pass.as_object_mut()
+            .unwrap()
+            .extend(code.as_object().unwrap().clone());
         messenger(json!({"attachment": {"type": "template", "payload": {
             "template_type": "airline_boardingpass", "intro_message": "Hi", "locale": "en_US",
             "boarding_pass": [pass]
         }}}))
     };
     assert_eq!(pass(json!({"qr_code": "M1"}), 5).validate(), Ok(()));
-    assert_eq!(pass(json!({"barcode_image_url": "https://b"}), 0).validate(), Ok(()));
+    assert_eq!(
+        pass(json!({"barcode_image_url": "https://b"}), 0).validate(),
+        Ok(())
+    );
     assert_eq!(
         documented(&pass(json!({}), 0)),
         (
@@ -358,7 +372,10 @@ fn notification_actions_need_a_value_except_open_app() {
         action(json!({"action": "OPEN_URL", "value": "www.bbc.com"})).validate(),
         Ok(())
     );
-    for bad in [json!({"action": "DEEPLINK"}), json!({"action": "OPEN_URL", "value": " "})] {
+    for bad in [
+        json!({"action": "DEEPLINK"}),
+        json!({"action": "OPEN_URL", "value": " "}),
+    ] {
         assert_eq!(
             documented(&action(bad)),
             (
@@ -374,8 +391,10 @@ fn web_push_lives_at_most_51840000_seconds_in_either_form() {
     let max = WebTimeToLiveSeconds::MAXIMUM;
     assert_eq!(max, 51_840_000);
     let ttl = |ttl: Value| {
-        push(json!({"web": {"title": "T", "text": "x", "platform_types": ["chrome"],
-            "extras": {"time_to_live": ttl}}}))
+        push(
+            json!({"web": {"title": "T", "text": "x", "platform_types": ["chrome"],
+            "extras": {"time_to_live": ttl}}}),
+        )
     };
     let at = "channels.push.web.extras.time_to_live".to_owned();
     let over = Rule::Maximum {
@@ -402,7 +421,14 @@ fn appid_is_required_for_push_in_app_messenger_whatsapp_and_apple() {
             "destination": [{"psid": ["1"]}]
         }))
     };
-    for channel in ["push", "appmessaging", "fb", "whatsapp", "applebusinesschat", "AppleBusinessChat"] {
+    for channel in [
+        "push",
+        "appmessaging",
+        "fb",
+        "whatsapp",
+        "applebusinesschat",
+        "AppleBusinessChat",
+    ] {
         assert_eq!(
             documented(&without(channel)),
             ("appid".into(), "seed 002, line 35"),
