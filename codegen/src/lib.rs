@@ -28,6 +28,7 @@ mod emit;
 mod patch;
 mod spec;
 pub mod targets;
+mod validate;
 
 use std::fmt;
 
@@ -109,7 +110,8 @@ pub fn check(spec_text: &str) -> Result<Summary, Error> {
 pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     let raw = spec::load(spec_text)?;
     let analysis = spec::analyse(&raw)?;
-    let prepared = spec::prepare(raw, &analysis);
+    let mut prepared = spec::prepare(raw.clone(), &analysis);
+    validate::strip(&mut prepared);
     let openapi: openapiv3::OpenAPI =
         serde_yaml::from_value(prepared).map_err(|e| Error::OpenApi(e.to_string()))?;
 
@@ -147,6 +149,9 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     patch::tri_states(&mut file, &analysis.tri_states)?;
     patch::derive_default(&mut file)?;
     client::patch(&mut file)?;
+    let checks = validate::items(&raw, &analysis, &mut file)?;
+    patch::add_types(&mut file, checks.items)?;
+    validate::check_before_sending(&mut file, &checks.roots)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

@@ -9,7 +9,7 @@ use crate::Error;
 use crate::emit::type_name;
 use crate::spec::TriState;
 
-fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
+pub(crate) fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
     file.items
         .iter_mut()
         .find_map(|item| match item {
@@ -31,7 +31,7 @@ pub(crate) fn add_types(file: &mut File, items: TokenStream) -> Result<(), Error
 }
 
 /// The wire name of a field: its `#[serde(rename = "...")]`, else its identifier.
-fn wire_name(field: &syn::Field) -> Option<String> {
+pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
     let mut renamed = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -49,6 +49,22 @@ fn wire_name(field: &syn::Field) -> Option<String> {
             .as_ref()
             .map(|i| i.to_string().trim_start_matches("r#").to_owned())
     })
+}
+
+/// Whether a field's serde attribute has the bare word `word`, such as `flatten`.
+pub(crate) fn has_serde_word(field: &syn::Field, word: &str) -> bool {
+    let mut found = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(word) {
+                found = true;
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    found
 }
 
 /// `Option<T>` → `T`.

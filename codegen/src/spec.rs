@@ -10,7 +10,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::Error;
 
-const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+pub(crate) const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 
 /// A `oneOf` with a `discriminator`: generated as an enum dispatched on the tag.
 #[derive(Debug, Clone)]
@@ -32,6 +32,10 @@ pub(crate) struct OpenEnum {
     pub name: String,
     /// The known values, in spec order.
     pub values: Vec<String>,
+    /// The Rust name of each value (`x-enum-varnames`), if the spec gives them.
+    pub names: Option<Vec<String>>,
+    /// What each value means (`x-enum-descriptions`), if the spec says.
+    pub descriptions: Option<Vec<String>>,
     /// The schema's description.
     pub description: Option<String>,
 }
@@ -260,7 +264,7 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
     for (name, schema) in schemas {
         let Some(name) = name.as_str() else { continue };
         if is_string_enum(schema) {
-            let values = get(schema, "enum")
+            let values: Vec<String> = get(schema, "enum")
                 .and_then(Value::as_sequence)
                 .map(|v| {
                     v.iter()
@@ -269,9 +273,14 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
                         .collect()
                 })
                 .unwrap_or_default();
+            let names = enum_annotation(schema, name, "x-enum-varnames", &values, &mut problems);
+            let descriptions =
+                enum_annotation(schema, name, "x-enum-descriptions", &values, &mut problems);
             analysis.enums.push(OpenEnum {
                 name: name.to_owned(),
                 values,
+                names,
+                descriptions,
                 description: get_str(schema, "description").map(str::to_owned),
             });
         }
@@ -306,6 +315,34 @@ pub(crate) fn analyse(spec: &Value) -> Result<Analysis, Error> {
         Ok(analysis)
     } else {
         Err(Error::Conventions(problems))
+    }
+}
+
+/// A list of strings beside `enum`, one per value (`x-enum-varnames`,
+/// `x-enum-descriptions`, as openapi-generator reads them).
+fn enum_annotation(
+    schema: &Value,
+    name: &str,
+    key: &str,
+    values: &[String],
+    problems: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    let list = get(schema, key)?;
+    let strings: Option<Vec<String>> = list.as_sequence().and_then(|items| {
+        items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    });
+    match strings {
+        Some(strings) if strings.len() == values.len() => Some(strings),
+        _ => {
+            problems.push(format!(
+                "#/components/schemas/{name}/{key}: a list of {} strings, one per value of `enum`",
+                values.len()
+            ));
+            None
+        }
     }
 }
 

@@ -6,9 +6,9 @@
 //! codes, a client of the mock, and [`check_answer`], what
 //! [`Client::send`] must make of an answer.
 //!
-//! The documented codes are read from the spec: the table in the
-//! description of `ResponseEntry.code` (and `DeliveryInfo.code`), the list
-//! the spec's README names as the documented one.
+//! The documented codes are read from the spec: the `enum` (and
+//! `x-enum-descriptions`) of the schema `ResponseEntry.code` refers to
+//! (`ResponseCode`; `DeliveryCode` for `DeliveryInfo.code`).
 
 pub mod auth;
 pub mod notifications;
@@ -27,52 +27,77 @@ use crate::suite::{Suite, TEST_TOKEN};
 /// The one code that means success: `1001` Queued (seed 002, line 1994).
 pub const QUEUED: &str = "1001";
 
-/// The schema and property whose description lists the response codes.
+/// The schema and property whose type lists the response codes.
 pub const RESPONSE_CODE_TABLE: (&str, &str) = ("ResponseEntry", "code");
-/// The schema and property whose description lists the delivery codes.
+/// The schema and property whose type lists the delivery codes.
 pub const DELIVERY_CODE_TABLE: (&str, &str) = ("DeliveryInfo", "code");
 
 /// The header that carries the service key.
 pub const SERVICE_KEY_HEADER: &str = "key";
 
-/// A code the spec documents, with its message.
+/// A code the spec documents, with its message and description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentedCode {
     /// The code as on the wire, such as `7001`.
     pub code: String,
-    /// The documented message, such as `Authentication failed`.
+    /// The documented message, such as `Authentication failed`: the first
+    /// sentence of the description.
     pub message: String,
+    /// The documented description, such as `Authentication failed. Returned
+    /// when …`.
+    pub description: String,
 }
 
-/// The codes documented in the description of `property` of the schema
-/// `schema`: every row of its Markdown table whose first cell is a code in
-/// backticks (`` | `7001` | Authentication failed | … | ``), with the second
-/// cell as its message. An error when the description has no such row.
+/// The codes documented for `property` of the schema `schema`: the `enum` of
+/// the string schema it refers to (`allOf: [$ref]` or `$ref`), with its
+/// `x-enum-descriptions` ("Message. Description."). An error when the property refers to no such
+/// schema, or the schema lists no code.
 pub fn documented_codes(
     suite: &Suite,
     (schema, property): (&str, &str),
 ) -> Result<Vec<DocumentedCode>, String> {
-    let pointer = format!("/components/schemas/{schema}/properties/{property}/description");
-    let description = suite
-        .spec
-        .pointer(&pointer)
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let codes: Vec<DocumentedCode> = description
-        .lines()
-        .filter_map(|line| {
-            let mut cells = line.trim().strip_prefix('|')?.split('|').map(str::trim);
-            let code = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
-            (!code.is_empty() && !code.contains(' ')).then(|| DocumentedCode {
-                code: code.to_owned(),
-                message: cells.next().unwrap_or_default().to_owned(),
+    let pointer = format!("/components/schemas/{schema}/properties/{property}");
+    let target = suite.spec.pointer(&pointer).and_then(|p| {
+        p.pointer("/allOf/0/$ref")
+            .or_else(|| p.get("$ref"))
+            .and_then(Value::as_str)
+    });
+    let codes_schema = target
+        .and_then(|t| t.strip_prefix('#'))
+        .and_then(|t| suite.spec.pointer(t));
+    let strings = |key: &str| -> Vec<String> {
+        codes_schema
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_array)
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
             })
+            .unwrap_or_default()
+    };
+    let descriptions = strings("x-enum-descriptions");
+    let codes: Vec<DocumentedCode> = strings("enum")
+        .into_iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let description = descriptions.get(i).cloned().unwrap_or_default();
+            DocumentedCode {
+                code,
+                message: description
+                    .split_once(". ")
+                    .map_or(description.trim_end_matches('.'), |(first, _)| first)
+                    .to_owned(),
+                description,
+            }
         })
         .collect();
     if codes.is_empty() {
         return Err(format!(
-            "{} documents no codes: the description of {schema}.{property} has no table row \
-             starting with a code in backticks",
+            "{} documents no codes: {schema}.{property} refers to no string schema with an \
+             `enum` of codes",
             suite.api.spec_path()
         ));
     }

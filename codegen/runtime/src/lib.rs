@@ -26,6 +26,7 @@ pub mod path;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+pub mod validate;
 
 pub use build::{
     Api, BaseUrlProblem, BuildError, Builder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,

@@ -121,6 +121,14 @@ pub mod types {
                 .map(Some)
         }
     }
+    impl ::bindings_runtime::validate::Validate for SettingsUpdate {
+        fn validate_at(
+            &self,
+            _at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            Ok(())
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Tri-state sample
@@ -190,6 +198,8 @@ impl Client {
         &'a self,
         body: &'a types::SettingsUpdate,
     ) -> Result<ResponseValue<types::SettingsUpdate>, Error<()>> {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!("{}/settings", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self

@@ -31,6 +31,7 @@ pub const SCHEMAS: &[&str] = &[
     "WebPlatformType",
     "WebPushExtras",
     "WebTimeToLive",
+    "WebTimeToLiveSeconds",
     "WindowsPush",
     "WindowsPushText",
     "WindowsPushExtras",
@@ -87,9 +88,11 @@ pub const SCHEMAS: &[&str] = &[
     "SendMessageResult",
     "ResponseEntries",
     "ResponseEntry",
+    "ResponseCode",
     "DeliveryInfoNotification",
     "DeliveryInfoNotificationBody",
     "DeliveryInfo",
+    "DeliveryCode",
 ];
 /// Deserializes `value` into the type generated for `schema` and
 /// serializes it back; `None` when the spec has no such schema. A
@@ -157,6 +160,9 @@ pub fn round_trip(
             }
             "WebTimeToLive" => {
                 round_trip_as::<webex_connect::types::WebTimeToLive>(value)
+            }
+            "WebTimeToLiveSeconds" => {
+                round_trip_as::<webex_connect::types::WebTimeToLiveSeconds>(value)
             }
             "WindowsPush" => round_trip_as::<webex_connect::types::WindowsPush>(value),
             "WindowsPushText" => {
@@ -308,6 +314,7 @@ pub fn round_trip(
             "ResponseEntry" => {
                 round_trip_as::<webex_connect::types::ResponseEntry>(value)
             }
+            "ResponseCode" => round_trip_as::<webex_connect::types::ResponseCode>(value),
             "DeliveryInfoNotification" => {
                 round_trip_as::<webex_connect::types::DeliveryInfoNotification>(value)
             }
@@ -317,6 +324,7 @@ pub fn round_trip(
                 >(value)
             }
             "DeliveryInfo" => round_trip_as::<webex_connect::types::DeliveryInfo>(value),
+            "DeliveryCode" => round_trip_as::<webex_connect::types::DeliveryCode>(value),
             _ => return None,
         },
     )

@@ -69,16 +69,19 @@ fn check_notification(example: &Example, documented: &[DocumentedCode]) -> Resul
     }
     let info = &parsed.delivery_info_notification.delivery_info;
     let (table, property) = DELIVERY_CODE_TABLE;
-    expect(documented.iter().any(|d| d.code == info.code), || {
-        format!(
-            "delivery code `{}` is not documented: {table}.{property} lists {}",
-            info.code,
-            code_list(documented)
-        )
-    })?;
-    if let DeliveryCode::Other(code) = info.status() {
+    expect(
+        documented.iter().any(|d| d.code == info.code.as_str()),
+        || {
+            format!(
+                "delivery code `{}` is not documented: {table}.{property} lists {}",
+                info.code,
+                code_list(documented)
+            )
+        },
+    )?;
+    if let DeliveryCode::Unknown(code) = &info.code {
         return Err(format!(
-            "DeliveryInfo::status does not know the documented code `{code}`"
+            "DeliveryCode does not know the documented code `{code}`"
         ));
     }
     if let Some(Err(error)) = info.timestamp() {
@@ -87,5 +90,5 @@ fn check_notification(example: &Example, documented: &[DocumentedCode]) -> Resul
             info.time_stamp.as_deref().unwrap_or_default()
         ));
     }
-    Ok(info.code.clone())
+    Ok(info.code.as_str().to_owned())
 }

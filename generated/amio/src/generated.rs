@@ -664,7 +664,7 @@ pub mod types {
         pub email: ::std::option::Option<EmailMetadata>,
         ///Reserved. Metadata sent directly to the platform API (Facebook Messenger: its `metadata` attribute; Viber: `tracking_data`). Max size 1000 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub platform_metadata: ::std::option::Option<MetadataPlatformMetadata>,
+        pub platform_metadata: ::std::option::Option<::std::string::String>,
         ///Reserved. Facebook Messenger message tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<crate::generated::types::MessageTag>,
@@ -673,60 +673,6 @@ pub mod types {
         pub type_: ::std::option::Option<crate::generated::types::MessageType>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    ///Reserved. Metadata sent directly to the platform API (Facebook Messenger: its `metadata` attribute; Viber: `tracking_data`). Max size 1000 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct MetadataPlatformMetadata(::std::string::String);
-    impl ::std::ops::Deref for MetadataPlatformMetadata {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MetadataPlatformMetadata> for ::std::string::String {
-        fn from(value: MetadataPlatformMetadata) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for MetadataPlatformMetadata {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1000usize {
-                return Err("longer than 1000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MetadataPlatformMetadata {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MetadataPlatformMetadata {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for MetadataPlatformMetadata {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///Mobile channel, used for SMS send and receive through a 3rd party provider.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1393,117 +1339,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Developer-defined payload with limit of 1000 characters, delivered back together with the title in the Message Received webhook.
-        pub payload: TextQuickReplyPayload,
+        pub payload: ::std::string::String,
         ///Button title with limit of 20 characters; longer text gets truncated.
-        pub title: TextQuickReplyTitle,
-    }
-    ///Developer-defined payload with limit of 1000 characters, delivered back together with the title in the Message Received webhook.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TextQuickReplyPayload(::std::string::String);
-    impl ::std::ops::Deref for TextQuickReplyPayload {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TextQuickReplyPayload> for ::std::string::String {
-        fn from(value: TextQuickReplyPayload) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TextQuickReplyPayload {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1000usize {
-                return Err("longer than 1000 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TextQuickReplyPayload {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TextQuickReplyPayload {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TextQuickReplyPayload {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Button title with limit of 20 characters; longer text gets truncated.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TextQuickReplyTitle(::std::string::String);
-    impl ::std::ops::Deref for TextQuickReplyTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TextQuickReplyTitle> for ::std::string::String {
-        fn from(value: TextQuickReplyTitle) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TextQuickReplyTitle {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 20usize {
-                return Err("longer than 20 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TextQuickReplyTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TextQuickReplyTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TextQuickReplyTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub title: ::std::string::String,
     }
     ///Channel update (PATCH): only the properties present are changed. `webhook: null` removes the webhook.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1873,8 +1711,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Channel Mode controls how messages sent through the channel are processed; available modes vary across platforms and the default for all platforms is `production`. `production`: Send Message requests are accepted and sent. `test` (Mobile, RCS Business Messages, Viber Business Messages): Send Message requests are accepted but not processed any further, which avoids the cost of test messages. `amio` (Viber Business Messages): messages are sent using the common Amio Sender ID; they are not charged but their number is limited. `sandbox` is sent by the collection when creating a WhatsApp channel. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -1955,8 +1792,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Name of a webhook event (`event` of the webhook body). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2057,8 +1893,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Type of a message content (`content.type`); the tag of the `Content` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2159,8 +1994,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Type of a notification: `typing_on` and `typing_off` show or hide the typing indicator, `messages_read` marks the messages as read, `custom` carries a developer-defined payload (Amio Chat only). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2241,8 +2075,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// State of an RBM agent. `new`: the agent does not exist in Google. `create_requested`: Amio received your request to register the agent in Google. `created`: the agent can be used with test phone numbers only. `launch_requested`: Amio received your request to launch the agent. `launched`: you can send RCS messages to any phone number. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2328,8 +2161,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Specifies if the message has been received or sent. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2400,8 +2232,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Type of a button; the tag of the `Button` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2477,8 +2308,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Type of a quick reply; the tag of the `QuickReply` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2559,8 +2389,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Type of a Facebook Messenger menu item; the tag of the `MenuItem` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2636,8 +2465,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// User's gender. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2708,8 +2536,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Name of the service provider: `messagebird` for Mobile (SMS), `mailgun` for Email. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2780,8 +2607,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Describes what type of opt-in this is: `send_to_messenger` (Send to Messenger button), `checkbox` (Checkbox plugin), `phone_number` (Phone Number Matching). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2857,8 +2683,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Facebook Messenger message type, sent in the reserved metadata key `type`. `response` (default): the message is in response to a received message, inside the 24-hour standard messaging window or under the 24+1 policy. `update`: the message is sent proactively, not in response to a received message. Can be set only if tags are not used. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2929,8 +2754,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Facebook Messenger message tag, sent in the reserved metadata key `tag` (see the Facebook Message Tags documentation). Amio sets `non_promotional_subscription` itself on messages sent by phone number before the user opts in; `shipping_update` is named by the docs, `ticket_update` is sent by the collection. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -3006,8 +2830,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Call-to-action button of a structure message, tagged by `type`.
@@ -3089,25 +2912,31 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for Button {
+        const UNION: &'static str = "Button";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "postback" => support::variant(map).map(Self::Postback),
+                    "url" => support::variant(map).map(Self::Url),
+                    "phone" => support::variant(map).map(Self::Phone),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for Button {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "Button", "type")?;
-            match tag.as_str() {
-                "postback" => {
-                    support::variant(value, "Button", "type", "postback")
-                        .map(Self::Postback)
-                }
-                "url" => support::variant(value, "Button", "type", "url").map(Self::Url),
-                "phone" => {
-                    support::variant(value, "Button", "type", "phone").map(Self::Phone)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Quick reply: a button with a pre-defined short reply that appears above the user input, tagged by `type`.
@@ -3205,32 +3034,32 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for QuickReply {
+        const UNION: &'static str = "QuickReply";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "text" => support::variant(map).map(Self::Text),
+                    "location" => support::variant(map).map(Self::Location),
+                    "email" => support::variant(map).map(Self::Email),
+                    "phone_number" => support::variant(map).map(Self::PhoneNumber),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for QuickReply {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "QuickReply", "type")?;
-            match tag.as_str() {
-                "text" => {
-                    support::variant(value, "QuickReply", "type", "text").map(Self::Text)
-                }
-                "location" => {
-                    support::variant(value, "QuickReply", "type", "location")
-                        .map(Self::Location)
-                }
-                "email" => {
-                    support::variant(value, "QuickReply", "type", "email")
-                        .map(Self::Email)
-                }
-                "phone_number" => {
-                    support::variant(value, "QuickReply", "type", "phone_number")
-                        .map(Self::PhoneNumber)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Content of a message, tagged by `type`. Not all message types are supported by all channels. A client must tolerate a `type` it does not know.
@@ -3357,44 +3186,36 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for Content {
+        const UNION: &'static str = "Content";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "text" => support::variant(map).map(Self::Text),
+                    "image" => support::variant(map).map(Self::Image),
+                    "audio" => support::variant(map).map(Self::Audio),
+                    "video" => support::variant(map).map(Self::Video),
+                    "file" => support::variant(map).map(Self::File),
+                    "location" => support::variant(map).map(Self::Location),
+                    "structure" => support::variant(map).map(Self::Structure),
+                    "receipt" => support::variant(map).map(Self::Receipt),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for Content {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "Content", "type")?;
-            match tag.as_str() {
-                "text" => {
-                    support::variant(value, "Content", "type", "text").map(Self::Text)
-                }
-                "image" => {
-                    support::variant(value, "Content", "type", "image").map(Self::Image)
-                }
-                "audio" => {
-                    support::variant(value, "Content", "type", "audio").map(Self::Audio)
-                }
-                "video" => {
-                    support::variant(value, "Content", "type", "video").map(Self::Video)
-                }
-                "file" => {
-                    support::variant(value, "Content", "type", "file").map(Self::File)
-                }
-                "location" => {
-                    support::variant(value, "Content", "type", "location")
-                        .map(Self::Location)
-                }
-                "structure" => {
-                    support::variant(value, "Content", "type", "structure")
-                        .map(Self::Structure)
-                }
-                "receipt" => {
-                    support::variant(value, "Content", "type", "receipt")
-                        .map(Self::Receipt)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// A channel, as returned by the API: a medium through which you can send and receive messages, tagged by `type`. A client must tolerate a `type` it does not know.
@@ -3560,48 +3381,41 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for Channel {
+        const UNION: &'static str = "Channel";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "amio_chat" => support::variant(map).map(Self::AmioChat),
+                    "email" => support::variant(map).map(Self::Email),
+                    "facebook_messenger" => {
+                        support::variant(map).map(Self::FacebookMessenger)
+                    }
+                    "mobile" => support::variant(map).map(Self::Mobile),
+                    "rbm" => support::variant(map).map(Self::Rbm),
+                    "telegram" => support::variant(map).map(Self::Telegram),
+                    "viber" => support::variant(map).map(Self::Viber),
+                    "viber_business_messages" => {
+                        support::variant(map).map(Self::ViberBusinessMessages)
+                    }
+                    "whatsapp" => support::variant(map).map(Self::Whatsapp),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for Channel {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "Channel", "type")?;
-            match tag.as_str() {
-                "amio_chat" => {
-                    support::variant(value, "Channel", "type", "amio_chat")
-                        .map(Self::AmioChat)
-                }
-                "email" => {
-                    support::variant(value, "Channel", "type", "email").map(Self::Email)
-                }
-                "facebook_messenger" => {
-                    support::variant(value, "Channel", "type", "facebook_messenger")
-                        .map(Self::FacebookMessenger)
-                }
-                "mobile" => {
-                    support::variant(value, "Channel", "type", "mobile")
-                        .map(Self::Mobile)
-                }
-                "rbm" => support::variant(value, "Channel", "type", "rbm").map(Self::Rbm),
-                "telegram" => {
-                    support::variant(value, "Channel", "type", "telegram")
-                        .map(Self::Telegram)
-                }
-                "viber" => {
-                    support::variant(value, "Channel", "type", "viber").map(Self::Viber)
-                }
-                "viber_business_messages" => {
-                    support::variant(value, "Channel", "type", "viber_business_messages")
-                        .map(Self::ViberBusinessMessages)
-                }
-                "whatsapp" => {
-                    support::variant(value, "Channel", "type", "whatsapp")
-                        .map(Self::Whatsapp)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Item of a Facebook Messenger menu, tagged by `type`.
@@ -3683,27 +3497,31 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for MenuItem {
+        const UNION: &'static str = "MenuItem";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "url" => support::variant(map).map(Self::Url),
+                    "postback" => support::variant(map).map(Self::Postback),
+                    "menu" => support::variant(map).map(Self::Menu),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for MenuItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "MenuItem", "type")?;
-            match tag.as_str() {
-                "url" => {
-                    support::variant(value, "MenuItem", "type", "url").map(Self::Url)
-                }
-                "postback" => {
-                    support::variant(value, "MenuItem", "type", "postback")
-                        .map(Self::Postback)
-                }
-                "menu" => {
-                    support::variant(value, "MenuItem", "type", "menu").map(Self::Menu)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// A webhook event POSTed by Amio to the webhook url of the channel, tagged by `event`. Unknown events must be tolerated: the platform adds them (read such an event as a `WebhookEnvelope`).
@@ -3868,88 +3686,428 @@ pub mod types {
             }
         }
     }
+    impl support::Tagged for WebhookEvent {
+        const UNION: &'static str = "WebhookEvent";
+        const TAG: &'static str = "event";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "message_received" => {
+                        support::variant(map).map(Self::MessageReceived)
+                    }
+                    "messages_delivered" => {
+                        support::variant(map).map(Self::MessagesDelivered)
+                    }
+                    "messages_read" => support::variant(map).map(Self::MessagesRead),
+                    "message_echo" => support::variant(map).map(Self::MessageEcho),
+                    "message_failed" => support::variant(map).map(Self::MessageFailed),
+                    "postback" => support::variant(map).map(Self::Postback),
+                    "opt_in" => support::variant(map).map(Self::OptIn),
+                    "notification" => support::variant(map).map(Self::Notification),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "WebhookEvent", "event")?;
-            match tag.as_str() {
-                "message_received" => {
-                    support::variant(value, "WebhookEvent", "event", "message_received")
-                        .map(Self::MessageReceived)
-                }
-                "messages_delivered" => {
-                    support::variant(
-                            value,
-                            "WebhookEvent",
-                            "event",
-                            "messages_delivered",
-                        )
-                        .map(Self::MessagesDelivered)
-                }
-                "messages_read" => {
-                    support::variant(value, "WebhookEvent", "event", "messages_read")
-                        .map(Self::MessagesRead)
-                }
-                "message_echo" => {
-                    support::variant(value, "WebhookEvent", "event", "message_echo")
-                        .map(Self::MessageEcho)
-                }
-                "message_failed" => {
-                    support::variant(value, "WebhookEvent", "event", "message_failed")
-                        .map(Self::MessageFailed)
-                }
-                "postback" => {
-                    support::variant(value, "WebhookEvent", "event", "postback")
-                        .map(Self::Postback)
-                }
-                "opt_in" => {
-                    support::variant(value, "WebhookEvent", "event", "opt_in")
-                        .map(Self::OptIn)
-                }
-                "notification" => {
-                    support::variant(value, "WebhookEvent", "event", "notification")
-                        .map(Self::Notification)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Support code for the types above.
     mod support {
-        /// Reads the tag of a union, which must be a string in a JSON object.
-        pub(super) fn tag_of<E: ::serde::de::Error>(
-            value: &::serde_json::Value,
-            union: &str,
-            tag: &str,
-        ) -> ::std::result::Result<::std::string::String, E> {
-            let object = value
-                .as_object()
-                .ok_or_else(|| E::custom(format!("{union}: expected a JSON object")))?;
-            match object.get(tag) {
-                Some(::serde_json::Value::String(tag)) => Ok(tag.clone()),
-                Some(_) => Err(E::custom(format!("{union}: `{tag}` must be a string"))),
-                None => Err(E::custom(format!("{union}: missing field `{tag}`"))),
+        /// A union dispatched on its tag.
+        pub(super) trait Tagged: ::std::marker::Sized {
+            /// The union's schema name, for error messages.
+            const UNION: &'static str;
+            /// The tag property.
+            const TAG: &'static str;
+            /// Reads the variant of `tag` from the rest of the object, or gives
+            /// the object back when the tag is unknown.
+            fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+                tag: &str,
+                map: M,
+            ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M>;
+            /// The value of an unknown tag, kept as received.
+            fn unknown(value: ::serde_json::Value) -> Self;
+        }
+        /// Reads a variant from the rest of its object.
+        pub(super) fn variant<'de, T, M>(map: M) -> ::std::result::Result<T, M::Error>
+        where
+            T: ::serde::Deserialize<'de>,
+            M: ::serde::de::MapAccess<'de>,
+        {
+            T::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+        }
+        /// Reads a union in one pass over its object.
+        pub(super) fn deserialize_tagged<'de, T, D>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>
+        where
+            T: Tagged,
+            D: ::serde::Deserializer<'de>,
+        {
+            deserializer.deserialize_any(Union(::std::marker::PhantomData))
+        }
+        struct Union<T>(::std::marker::PhantomData<T>);
+        impl<T: Tagged> Union<T> {
+            fn not_an_object<E: ::serde::de::Error>() -> E {
+                E::custom(format_args!("{}: expected a JSON object", T::UNION))
             }
         }
-        /// Deserializes a known variant; an error names the union, the tag
-        /// and the path of the field at fault.
-        pub(super) fn variant<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(
-            mut value: ::serde_json::Value,
-            union: &str,
-            tag: &str,
-            tag_value: &str,
-        ) -> ::std::result::Result<T, E> {
-            if let Some(object) = value.as_object_mut() {
-                object.remove(tag);
+        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for Union<T> {
+            type Value = T;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                write!(f, "a JSON object (a {})", T::UNION)
             }
-            ::serde_path_to_error::deserialize(value)
-                .map_err(|error| {
-                    E::custom(format!("{union} with {tag} \"{tag_value}\": {error}"))
-                })
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                let mut before = ::std::vec::Vec::new();
+                loop {
+                    let Some(key) = map.next_key_seed(Text)? else {
+                        return Err(
+                            ::serde::de::Error::custom(
+                                format_args!("{}: missing field `{}`", T::UNION, T::TAG),
+                            ),
+                        );
+                    };
+                    if key == T::TAG {
+                        let tag = map
+                            .next_value_seed(TagValue::<T>(::std::marker::PhantomData))?;
+                        let rest = Rest {
+                            before: before.into_iter(),
+                            pending: None,
+                            map,
+                            union: T::UNION,
+                            tag: T::TAG,
+                        };
+                        return match T::variant(&tag, rest) {
+                            Ok(variant) => variant,
+                            Err(rest) => rest.unknown::<T>(tag.into_owned()),
+                        };
+                    }
+                    let value: ::serde_json::Value = map.next_value()?;
+                    before.push((key.into_owned(), value));
+                }
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                _: bool,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                _: i64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                _: u64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                _: f64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                _: &str,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_bytes<E: ::serde::de::Error>(
+                self,
+                _: &[u8],
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_some<D: ::serde::Deserializer<'de>>(
+                self,
+                _: D,
+            ) -> ::std::result::Result<T, D::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+                self,
+                _: D,
+            ) -> ::std::result::Result<T, D::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                _: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+                self,
+                _: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                Err(Self::not_an_object())
+            }
+        }
+        /// A key or a tag value: borrowed from the input when it can be.
+        struct Text;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for Text {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<Self::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de> ::serde::de::Visitor<'de> for Text {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Borrowed(value))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Owned(value.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Owned(value))
+            }
+        }
+        /// The tag's value, which must be a string.
+        struct TagValue<T>(::std::marker::PhantomData<T>);
+        impl<'de, T: Tagged> ::serde::de::DeserializeSeed<'de> for TagValue<T> {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<Self::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for TagValue<T> {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                write!(f, "a string: the `{}` of a {}", T::TAG, T::UNION)
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_borrowed_str(value)
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_str(value)
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_string(value)
+            }
+        }
+        /// The rest of a union's object after its tag: the entries read
+        /// before the tag, then the input's.
+        struct Rest<A> {
+            before: ::std::vec::IntoIter<(::std::string::String, ::serde_json::Value)>,
+            pending: ::std::option::Option<(::std::string::String, ::serde_json::Value)>,
+            map: A,
+            union: &'static str,
+            tag: &'static str,
+        }
+        impl<'de, A: ::serde::de::MapAccess<'de>> Rest<A> {
+            /// The whole object of an unknown tag, as JSON.
+            fn unknown<T: Tagged>(
+                mut self,
+                tag: ::std::string::String,
+            ) -> ::std::result::Result<T, A::Error> {
+                let mut object: ::serde_json::Map<
+                    ::std::string::String,
+                    ::serde_json::Value,
+                > = self.before.by_ref().collect();
+                object.insert(self.tag.to_owned(), ::serde_json::Value::String(tag));
+                let (union, tag) = (self.union, self.tag);
+                while let Some(key) = self
+                    .map
+                    .next_key_seed(NotTheTag {
+                        seed: ::std::marker::PhantomData::<::std::string::String>,
+                        union,
+                        tag,
+                    })?
+                {
+                    let value: ::serde_json::Value = self.map.next_value()?;
+                    object.insert(key, value);
+                }
+                Ok(T::unknown(::serde_json::Value::Object(object)))
+            }
+        }
+        impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de>
+        for Rest<A> {
+            type Error = A::Error;
+            fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: K,
+            ) -> ::std::result::Result<::std::option::Option<K::Value>, A::Error> {
+                if let Some((key, value)) = self.before.next() {
+                    let read = seed
+                        .deserialize(
+                            ::serde::de::IntoDeserializer::<
+                                A::Error,
+                            >::into_deserializer(key.as_str()),
+                        )
+                        .map(Some);
+                    self.pending = Some((key, value));
+                    return read;
+                }
+                self.map
+                    .next_key_seed(NotTheTag {
+                        seed,
+                        union: self.union,
+                        tag: self.tag,
+                    })
+            }
+            fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: V,
+            ) -> ::std::result::Result<V::Value, A::Error> {
+                let Some((key, value)) = self.pending.take() else {
+                    return self.map.next_value_seed(seed);
+                };
+                let mut track = ::serde_path_to_error::Track::new();
+                seed.deserialize(
+                        ::serde_path_to_error::Deserializer::new(value, &mut track),
+                    )
+                    .map_err(|error| {
+                        let inner = track.path().to_string();
+                        let separator = if inner.starts_with('[') { "" } else { "." };
+                        let at = if inner == "." {
+                            key
+                        } else {
+                            format!("{key}{separator}{inner}")
+                        };
+                        ::serde::de::Error::custom(
+                            format_args!(
+                                "{error} (at `{at}`, read before the `{}` of the {})", self
+                                .tag, self.union
+                            ),
+                        )
+                    })
+            }
+            fn size_hint(&self) -> ::std::option::Option<usize> {
+                self.map.size_hint().map(|rest| rest + self.before.len())
+            }
+        }
+        /// A key after the tag: refused if it is the tag again (one object,
+        /// one reading), else handed on.
+        struct NotTheTag<K> {
+            seed: K,
+            union: &'static str,
+            tag: &'static str,
+        }
+        impl<K> NotTheTag<K> {
+            fn check<E: ::serde::de::Error>(
+                &self,
+                key: &str,
+            ) -> ::std::result::Result<(), E> {
+                if key == self.tag {
+                    return Err(
+                        E::custom(
+                            format_args!(
+                                "{}: duplicate field `{}`", self.union, self.tag
+                            ),
+                        ),
+                    );
+                }
+                Ok(())
+            }
+        }
+        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
+        for NotTheTag<K> {
+            type Value = K::Value;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<K::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::Visitor<'de>
+        for NotTheTag<K> {
+            type Value = K::Value;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                key: &'de str,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(key)?;
+                self.seed
+                    .deserialize(::serde::de::value::BorrowedStrDeserializer::new(key))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                key: &str,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(key)?;
+                self.seed
+                    .deserialize(
+                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
+                    )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                key: ::std::string::String,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(&key)?;
+                self.seed
+                    .deserialize(
+                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
+                    )
+            }
         }
         /// Reads a present tri-state field: `null` becomes `Some(None)`.
         pub(super) fn deserialize_some<'de, T, D>(
@@ -3964,6 +4122,317 @@ pub mod types {
         {
             <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
                 .map(Some)
+        }
+        /// Reads an open enum from a string without copying a known value.
+        pub(super) fn open_enum<'de, D, T>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: for<'a> ::std::convert::From<&'a str>
+                + ::std::convert::From<::std::string::String>,
+        {
+            struct Text<T>(::std::marker::PhantomData<T>);
+            impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
+            where
+                T: for<'a> ::std::convert::From<&'a str>
+                    + ::std::convert::From<::std::string::String>,
+            {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<T, E> {
+                    Ok(T::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+            deserializer.deserialize_str(Text(::std::marker::PhantomData))
+        }
+    }
+    impl Metadata {
+        /// `maxLength` of `Metadata.platform_metadata`, from the spec.
+        pub const PLATFORM_METADATA_MAX_LENGTH: usize = 1000usize;
+    }
+    impl ::bindings_runtime::validate::Validate for Metadata {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("platform_metadata");
+                if let Some(value) = &self.platform_metadata {
+                    ::bindings_runtime::validate::max_length(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        1000usize,
+                        at,
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl TextQuickReply {
+        /// `maxLength` of `TextQuickReply.title`, from the spec.
+        pub const TITLE_MAX_LENGTH: usize = 20usize;
+        /// `maxLength` of `TextQuickReply.payload`, from the spec.
+        pub const PAYLOAD_MAX_LENGTH: usize = 1000usize;
+    }
+    impl ::bindings_runtime::validate::Validate for TextQuickReply {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("payload");
+                ::bindings_runtime::validate::max_length(
+                    ::std::convert::AsRef::<str>::as_ref(&self.payload),
+                    1000usize,
+                    at,
+                )?;
+            }
+            {
+                let at = &at.key("title");
+                ::bindings_runtime::validate::max_length(
+                    ::std::convert::AsRef::<str>::as_ref(&self.title),
+                    20usize,
+                    at,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for QuickReply {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            match self {
+                Self::Text(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    impl QuickReplies {
+        /// `maxItems` of `QuickReplies`, from the spec.
+        pub const MAX_ITEMS: usize = 11usize;
+    }
+    impl ::bindings_runtime::validate::Validate for QuickReplies {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::max_items((&self.0).len(), 11usize, at)?;
+            for (index, value) in (&self.0).iter().enumerate() {
+                let at = &at.index(index);
+                ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for TextContent {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for MediaContent {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for LocationContent {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for StructureContent {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for ReceiptContent {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for Content {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            match self {
+                Self::Text(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Image(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Audio(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Video(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::File(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Location(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Structure(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Receipt(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for SendMessageRequest {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("content");
+                if let Some(value) = &self.content {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("metadata");
+                if let Some(value) = &self.metadata {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for SendNotificationRequest {
+        fn validate_at(
+            &self,
+            _at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for CreateChannelRequest {
+        fn validate_at(
+            &self,
+            _at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for UpdateChannelRequest {
+        fn validate_at(
+            &self,
+            _at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            Ok(())
+        }
+    }
+    impl Menu {
+        /// `maxItems` of `Menu.items`, from the spec.
+        pub const ITEMS_MAX_ITEMS: usize = 3usize;
+    }
+    impl ::bindings_runtime::validate::Validate for Menu {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("items");
+                ::bindings_runtime::validate::max_items(
+                    (&self.items).len(),
+                    3usize,
+                    at,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for SettingsUpdate {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("menu");
+                if let Some(value) = &self.menu {
+                    if let Some(value) = value {
+                        for (index, value) in value.iter().enumerate() {
+                            let at = &at.index(index);
+                            ::bindings_runtime::validate::Validate::validate_at(
+                                value,
+                                at,
+                            )?;
+                        }
+                    }
+                }
+            }
+            Ok(())
         }
     }
 }
@@ -4043,6 +4512,8 @@ Arguments:
         &'a self,
         body: &'a types::SendMessageRequest,
     ) -> Result<ResponseValue<types::Message>, Error<types::ErrorResponse>> {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!("{}/messages", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -4100,6 +4571,8 @@ Arguments:
         &'a self,
         body: &'a types::SendNotificationRequest,
     ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorResponse>> {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!("{}/notifications", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -4223,6 +4696,8 @@ Arguments:
         ResponseValue<crate::generated::types::Channel>,
         Error<types::ErrorResponse>,
     > {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!("{}/channels", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -4406,6 +4881,8 @@ Arguments:
         ResponseValue<crate::generated::types::Channel>,
         Error<types::ErrorResponse>,
     > {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!(
             "{}/channels/{}", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
@@ -4790,6 +5267,8 @@ Arguments:
         channel_id: &'a str,
         body: &'a types::SettingsUpdate,
     ) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!(
             "{}/channels/{}/settings", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?

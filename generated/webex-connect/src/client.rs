@@ -187,7 +187,7 @@ impl Client {
         Ok(self.with_auth(Auth::bearer(JWT, jwt.as_ref())?))
     }
 
-    /// Checks `request` against the documented limits ([`validate`](crate::validate)),
+    /// Checks `request` against the documented limits ([`Validate`](crate::Validate)),
     /// sends it, and reads the platform's answer.
     ///
     /// On success (code `1001`), returns one [`Queued`] per destination, with
@@ -195,7 +195,7 @@ impl Client {
     /// code is an [`Error::Rejected`] carrying the code, description and
     /// transaction id. The platform answers HTTP 200 to both.
     pub async fn send(&self, request: &SendMessageRequest) -> Result<Vec<Queued>, Error> {
-        crate::validate(request)?;
+        crate::Validate::validate(request)?;
         let answer = self
             .send_message(request)
             .await

@@ -1,7 +1,9 @@
 //! The error type of [`Client::send`](crate::Client::send).
 
-use crate::response::{Queued, Rejection, ResponseCode};
-use crate::validate::ValidationError;
+use bindings_runtime::validate::ValidationError;
+
+use crate::ResponseCode;
+use crate::response::{Queued, Rejection};
 
 /// The error of a request through the generated methods, such as
 /// [`Client::send_message`](crate::Client::send_message): transport

@@ -203,16 +203,8 @@ pub mod types {
     ///Delivery status of the message to one destination.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeliveryInfo {
-        /**Delivery status code, a string:
-
-| code | meaning |
-|---|---|
-| `7500` | Delivered |
-| `7501` | Submitted |
-| `7208` | Message expired |
-
-Other codes may appear.*/
-        pub code: ::std::string::String,
+        ///The delivery status code, a string.
+        pub code: crate::generated::types::DeliveryCode,
         ///The channel, in upper case on the wire, for example `SMS`.
         #[serde(
             rename = "deliveryChannel",
@@ -291,7 +283,7 @@ Other codes may appear.*/
         ///Chrome web-push ids (seed 002, line 91).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub chrome_pushid: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///A unique transaction id, up to 50 **bytes** (seed 002, line 92), used to match requests with responses; overrides the request's `correlationid` for this destination. The client checks the byte length before sending.
+        ///A unique transaction id, up to 50 **bytes** (seed 002, line 92), used to match requests with responses; overrides the request's `correlationid` for this destination.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub correlationid: ::std::option::Option<::std::string::String>,
         ///Customer ids of the platform's customer profiles (seed 002, line 91).
@@ -420,6 +412,9 @@ Other codes may appear.*/
         pub payload: FbMediaPayload,
     }
     ///One boarding pass (seed 002, lines 1669-1688). Give `qr_code` or `barcode_image_url`.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `qr_code` or `barcode_image_url` is given: `qr_code` is "Yes, unless the image of barcode is provided", `barcode_image_url` "Yes, unless the qr_code is provided" (seed 002, lines 1685-1686).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FbBoardingPass {
         ///URL of the thin image above the bar code (seed 002, line 1687).
@@ -570,6 +565,9 @@ Other codes may appear.*/
         pub url: ::std::string::String,
     }
     ///The Facebook Messenger block `channels.OTT-Messaging.fb` (seed 002, section "Facebook Messenger", lines 718-1985). Either `text`, `attachment` or `sender_action` is mandatory (seed 002, lines 752, 758, 769).
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `text`, `attachment` or `sender_action` is given: "Either text or attachment or sender_action is mandatory" (seed 002, lines 752, 758, 769).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FbMessage {
         ///Media or template attachment (seed 002, line 753).
@@ -817,7 +815,7 @@ Other codes may appear.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
         ///Position of the button, either 1 or 2 (seed 002, line 567).
-        pub pos: ::std::num::NonZeroU64,
+        pub pos: i64,
         ///The value for the action: a URL for `OPENURL` and `OPENWEBVIEW`, an app page for `DEEPLINK`, the content to share for `SHARE` (seed 002, lines 571-582).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
@@ -923,7 +921,10 @@ Other codes may appear.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pushref: ::std::option::Option<::std::string::String>,
     }
-    ///The push block `channels.push` (seed 002, section "Push Message", lines 263-716). Either `android`, `ios` or `web` must be passed (seed 002, line 296). The overall payload of a push request is limited to 4 KB (seed 002, line 302).
+    ///The push block `channels.push` (seed 002, section "Push Message", lines 263-716). Either `android`, `ios` or `web` must be passed (seed 002, line 296). The overall payload of a push request is limited to 4 KB (seed 002, line 302): counted here as this block, as the client sends it, in compact JSON (the destinations, up to 1000 push ids, cannot be what a 4 KB push payload limit counts).
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `android`, `ios` or `web` is given: "Either android or ios or web parameter must be passed" (seed 002, line 296).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PushMessage {
         ///Android-specific settings (seed 002, line 266).
@@ -946,6 +947,9 @@ Other codes may appear.*/
         pub windows: ::std::option::Option<WindowsPush>,
     }
     ///Action performed when the notification is clicked (seed 002, lines 350-385, 428-465). Optional; but if `action` is set, `value` must complete it (except for `OPEN_APP`).
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - An `action` other than `OPEN_APP` has a `value` (not blank): "if you set an action, you must specify a value that is used to complete the configured action"; `OPEN_APP` "does not require an action value" (seed 002, lines 372-385, 450-465).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PushNotificationAction {
         ///The action (seed 002, line 372).
@@ -978,23 +982,8 @@ Other codes may appear.*/
     ///The outcome of the request, or of one destination of it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResponseEntry {
-        /**Response code, a string (seed 002, lines 1993-2003):
-
-| code | message | meaning |
-|---|---|---|
-| `1001` | Queued | The request is accepted by imiconnect. |
-| `7000` | Invalid JSON | An invalid JSON request was sent. |
-| `7001` | Authentication failed | An invalid service key or profile key was provided. |
-| `7002` | Service key missing | The parameter `key` is missing from the request. |
-| `7003` | Mandatory parameters missing | Mandatory parameters configured in the custom event are missing. |
-| `7004` | Invalid parameters | The parameters are invalid. |
-| `7006` | Internal error occurred | An internal error occurred. |
-| `7007` | Service inactive | The service is inactive. |
-| `7009` | Max number of destinations | The request exceeds the limit of 1000 destinations. |
-| `7722` | Parameter value is invalid | The namespace of the WhatsApp message does not correspond to the WABA id. |
-
-Other codes may appear.*/
-        pub code: ::std::string::String,
+        ///The response code, a string (seed 002, lines 1993-2003).
+        pub code: crate::generated::types::ResponseCode,
         ///The `correlationid` of the request or destination, when one was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub correlationid: ::std::option::Option<::std::string::String>,
@@ -1004,6 +993,11 @@ Other codes may appear.*/
         pub transid: ::std::string::String,
     }
     ///Body of a Messaging API v1 request (seed 002, sections "Messaging API v1 - Samples" and "Body Parameters"). Besides the documented channel block, a `message` block may reference a template created on the platform.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `appid` is given (and not blank) when `deliverychannel` is `push`, `appmessaging`, `fb`, `whatsapp` or `applebusinesschat`: "required only for Push, In-App, Messenger, WhatsApp, and Apple Messages for Business" (seed 002, line 35).
+    /// - `gtrId`, when given, has one id per `destination` entry: "gtrids must match the number of destination objects" (seed 002, lines 95-96).
+    /// - At most 1000 destinations in all, counting every recipient identifier of every `destination` entry (an entry without identifiers counts as one): "a maximum of 1000 destinations at once" (seed 002, line 24); the limit is `SendMessageRequest::DESTINATION_MAX_ITEMS`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SendMessageRequest {
         ///Id of the app asset on the platform. Required only for Push, In-App, Messenger, WhatsApp and Apple Messages for Business (seed 002, line 35).
@@ -1023,7 +1017,7 @@ Other codes may appear.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub contact_policy: ::std::option::Option<ContactPolicy>,
-        ///A client-side identifier chosen by the service provider to correlate requests with their responses and notifications. Up to 50 **bytes** long (seed 002, line 145). A `correlationid` inside a destination overrides this one for that destination. No `maxLength` here: it would count characters, not bytes, and the generated type would refuse such a value even when it is received; the client checks the byte length before sending.
+        ///A client-side identifier chosen by the service provider to correlate requests with their responses and notifications. Up to 50 **bytes** long (seed 002, line 145), so `x-max-bytes` (UTF-8), not `maxLength` (characters). A `correlationid` inside a destination overrides this one for that destination.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub correlationid: ::std::option::Option<::std::string::String>,
         ///The channel the message is sent on (seed 002, line 138).
@@ -1093,6 +1087,9 @@ Other codes may appear.*/
         pub dlt_templateid: ::std::option::Option<::std::string::String>,
     }
     ///The SMS block `channels.sms` (seed 002, section "SMS Message", lines 201-228).
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - A binary message (`type` 3) has a hexadecimal `body`: "When type is set to 3, the body shall contain hexadecimal content" (seed 002, line 214).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SmsMessage {
         ///Hexadecimal content of a binary message; required when `type` is 3 (seed 002, line 214).
@@ -1104,13 +1101,17 @@ Other codes may appear.*/
         ///The sender id: a phone number, short code or alphanumeric sender id (seed 002, lines 44, 203). It must be pre-configured and associated with the channel; the default sender id `CONNCT` can be used otherwise (seed 002, line 205).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub senderid: ::std::option::Option<::std::string::String>,
-        ///The message text, up to 1024 characters (seed 002, line 202; line 156 says 1024 bytes per SMS), checked by the client before sending. May contain `{{link_<linkid>}}` SmartLink placeholders.
+        ///The message text, up to 1024 characters (seed 002, line 202, the SMS parameter table). Characters, not bytes: the "1024 bytes per SMS" of line 156 sits in the row of the template `message` block, whose final text the platform renders, and the SMS table is the one that describes this field; a Unicode text (type 4) of 1024 characters is more than 1024 bytes. May contain `{{link_<linkid>}}` SmartLink placeholders.
         pub text: ::std::string::String,
         ///Message type, a string: 1 text (default), 2 flash, 3 binary, 4 unicode (seed 002, lines 206-213).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::generated::types::SmsType>,
     }
     ///The voice block `channels.voice` (seed 002, section "Voice Message", lines 234-261). Give either `callflowid` or `promptid`.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `callflowid` is not sent with `media`: "If 'callflowid' is specified, 'media' field must not be used" (seed 002, lines 239, 246).
+    /// - `callflowid` is not sent with `promptid`: each is "Yes*", a call flow or a prompt is played (seed 002, lines 235-246).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VoiceMessage {
         ///Id of the voice flow created with the flow builder; the IVR flow is used to send the message. If given, `media` must not be used (seed 002, lines 235-239).
@@ -1159,23 +1160,69 @@ Other codes may appear.*/
         pub time_to_live: ::std::option::Option<WebTimeToLive>,
     }
     ///Number of seconds a web push message may be stored if the user is not available; at most 51840000 (seed 002, line 505). Typed String by the table (line 524); an integer is accepted as well.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - Sent as a string, it is a whole number of seconds, at most 51840000 (seed 002, line 505; the limit is `WebTimeToLiveSeconds::MAXIMUM`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum WebTimeToLive {
-        Integer(i64),
+        WebTimeToLiveSeconds(WebTimeToLiveSeconds),
         String(::std::string::String),
     }
     impl ::std::fmt::Display for WebTimeToLive {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
-                Self::Integer(x) => x.fmt(f),
+                Self::WebTimeToLiveSeconds(x) => x.fmt(f),
                 Self::String(x) => x.fmt(f),
             }
         }
     }
-    impl ::std::convert::From<i64> for WebTimeToLive {
+    impl ::std::convert::From<WebTimeToLiveSeconds> for WebTimeToLive {
+        fn from(value: WebTimeToLiveSeconds) -> Self {
+            Self::WebTimeToLiveSeconds(value)
+        }
+    }
+    ///Seconds a web push message may be stored, at most 51840000 (seed 002, line 505).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct WebTimeToLiveSeconds(pub i64);
+    impl ::std::ops::Deref for WebTimeToLiveSeconds {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebTimeToLiveSeconds> for i64 {
+        fn from(value: WebTimeToLiveSeconds) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for WebTimeToLiveSeconds {
         fn from(value: i64) -> Self {
-            Self::Integer(value)
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for WebTimeToLiveSeconds {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for WebTimeToLiveSeconds {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebTimeToLiveSeconds {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for WebTimeToLiveSeconds {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///The WhatsApp block `channels.OTT-Messaging.wa` (`object(whatsappMessage)`, seed 002, line 80). Seed 002 defers to a separate WhatsApp page (line 16) and documents no fields, so the object is free-form. A template namespace that does not belong to the WABA id is rejected with code `7722` (seed 002, line 2003).
@@ -1370,8 +1417,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// The SMS message type (seed 002, lines 206-213): `1` text (default), `2` flash, `3` binary (hex `body`), `4` unicode. A string, as the table types it and the sample sends it (`"type":"1"`, seed 002, line 45). Other values may appear and must be accepted.
@@ -1452,8 +1498,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Action on notification click (seed 002, lines 372-378): `OPEN_URL` (value is a URL), `OPEN_WEBVIEW` (value is a URL), `OPEN_HTML` (value is HTML to render), `DEEPLINK` (value is a deep-link URL), `OPEN_APP` (no value; the note at line 381 spells it `OPENAPP`). Other values may appear and must be accepted.
@@ -1539,8 +1584,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// A browser receiving web push (seed 002, lines 484-488). Other values may appear and must be accepted.
@@ -1616,8 +1660,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// A device type receiving interactive notifications (seed 002, lines 534-536). Other values may appear and must be accepted.
@@ -1693,8 +1736,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Category of an interactive notification; each has its context and set of actions (seed 002, lines 538-556). Other values may appear and must be accepted.
@@ -1840,8 +1882,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Action of an interactive-notification button (seed 002, lines 568-576): `DISMISS`, `OPENURL` (URL in value), `OPEN_APP`, `DEEPLINK` (app page in value), `OPENWEBVIEW` (URL in value), `SHARE` (content in value). Other values may appear and must be accepted.
@@ -1932,8 +1973,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Push-notification behaviour of a Messenger message (seed 002, lines 759-762): `REGULAR` (default, with sound), `NO_PUSH` (no notification); the sample also shows `SILENT_PUSH` (seed 002, line 727). Other values may appear and must be accepted.
@@ -2009,8 +2049,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Message state indicator sent to the user (seed 002, lines 763-767, 1816-1817): read receipt (`markseen`) or typing indicator on/off. Other values may appear and must be accepted.
@@ -2086,8 +2125,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// The Messenger messaging type (seed 002, lines 772-781): `RESPONSE` (answer to a received message, inside the 24-hour window), `UPDATE` (proactive message inside the window), `MESSAGE_TAG` (non-promotional message outside the window, with `tag`). Other values may appear and must be accepted.
@@ -2163,8 +2201,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Content of a quick reply (seed 002, lines 1843-1846): `text`, or `location` (the user sends a geographic location). Other values may appear and must be accepted.
@@ -2235,8 +2272,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Travel class (seed 002, lines 1674-1678): `economy`, `business`, `first_class`. Other values may appear and must be accepted.
@@ -2312,8 +2348,7 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
         }
     }
     /// Kind of flight update (seed 002, lines 1740-1744). Other values may appear and must be accepted.
@@ -2389,8 +2424,261 @@ Other codes may appear.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            support::open_enum(deserializer)
+        }
+    }
+    /// A response code of the Messaging API, a string on the wire (seed 002, section "Response Codes", lines 1993-2003). `x-enum-descriptions` gives each code's message and meaning as the seed's table does ("Message. Description"). Other codes may appear and must be accepted.
+    ///
+    /// This enum is open: a value the server adds later arrives as
+    /// [`Self::Unknown`] instead of failing, and is sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ResponseCode {
+        /// `1001`: Queued. Returned when the request is accepted by imiconnect.
+        Queued,
+        /// `7000`: Invalid JSON. Returned when an invalid JSON request is sent.
+        InvalidJson,
+        /// `7001`: Authentication failed. Returned when an invalid service key or profile key is provided in the request.
+        AuthenticationFailed,
+        /// `7002`: Service key missing. Returned when the parameter key is missing in the message request.
+        ServiceKeyMissing,
+        /// `7003`: Mandatory parameters missing. Returned when the mandatory parameters configured in custom event are missing.
+        MandatoryParametersMissing,
+        /// `7004`: Invalid parameters. Returned when the parameters are invalid.
+        InvalidParameters,
+        /// `7006`: Internal error occurred. Returned when an internal error occurs.
+        InternalError,
+        /// `7007`: Service inactive. Returned when the service is in inactive state.
+        ServiceInactive,
+        /// `7009`: Max number of destinations. Returned when an API request exceeds the limit (1000) to send messages using messaging API.
+        MaxDestinations,
+        /// `7722`: Parameter value is invalid. Returned when the namespace used in WhatsApp message does not correspond to the WABA id.
+        ParameterValueInvalid,
+        /// A value this version of the bindings does not know, kept as received.
+        Unknown(::std::string::String),
+    }
+    impl ResponseCode {
+        /// What the value means, as the documentation says; `None` for a
+        /// value this version of the bindings does not know.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::Queued => {
+                    Some("Queued. Returned when the request is accepted by imiconnect.")
+                }
+                Self::InvalidJson => {
+                    Some("Invalid JSON. Returned when an invalid JSON request is sent.")
+                }
+                Self::AuthenticationFailed => {
+                    Some(
+                        "Authentication failed. Returned when an invalid service key or profile key is provided in the request.",
+                    )
+                }
+                Self::ServiceKeyMissing => {
+                    Some(
+                        "Service key missing. Returned when the parameter key is missing in the message request.",
+                    )
+                }
+                Self::MandatoryParametersMissing => {
+                    Some(
+                        "Mandatory parameters missing. Returned when the mandatory parameters configured in custom event are missing.",
+                    )
+                }
+                Self::InvalidParameters => {
+                    Some("Invalid parameters. Returned when the parameters are invalid.")
+                }
+                Self::InternalError => {
+                    Some(
+                        "Internal error occurred. Returned when an internal error occurs.",
+                    )
+                }
+                Self::ServiceInactive => {
+                    Some(
+                        "Service inactive. Returned when the service is in inactive state.",
+                    )
+                }
+                Self::MaxDestinations => {
+                    Some(
+                        "Max number of destinations. Returned when an API request exceeds the limit (1000) to send messages using messaging API.",
+                    )
+                }
+                Self::ParameterValueInvalid => {
+                    Some(
+                        "Parameter value is invalid. Returned when the namespace used in WhatsApp message does not correspond to the WABA id.",
+                    )
+                }
+                Self::Unknown(_) => None,
+            }
+        }
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Queued => "1001",
+                Self::InvalidJson => "7000",
+                Self::AuthenticationFailed => "7001",
+                Self::ServiceKeyMissing => "7002",
+                Self::MandatoryParametersMissing => "7003",
+                Self::InvalidParameters => "7004",
+                Self::InternalError => "7006",
+                Self::ServiceInactive => "7007",
+                Self::MaxDestinations => "7009",
+                Self::ParameterValueInvalid => "7722",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one this version of the bindings does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ResponseCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ResponseCode {
+        fn from(value: &str) -> Self {
+            match value {
+                "1001" => Self::Queued,
+                "7000" => Self::InvalidJson,
+                "7001" => Self::AuthenticationFailed,
+                "7002" => Self::ServiceKeyMissing,
+                "7003" => Self::MandatoryParametersMissing,
+                "7004" => Self::InvalidParameters,
+                "7006" => Self::InternalError,
+                "7007" => Self::ServiceInactive,
+                "7009" => Self::MaxDestinations,
+                "7722" => Self::ParameterValueInvalid,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ResponseCode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "1001" => Self::Queued,
+                "7000" => Self::InvalidJson,
+                "7001" => Self::AuthenticationFailed,
+                "7002" => Self::ServiceKeyMissing,
+                "7003" => Self::MandatoryParametersMissing,
+                "7004" => Self::InvalidParameters,
+                "7006" => Self::InternalError,
+                "7007" => Self::ServiceInactive,
+                "7009" => Self::MaxDestinations,
+                "7722" => Self::ParameterValueInvalid,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ResponseCode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ResponseCode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ResponseCode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            support::open_enum(deserializer)
+        }
+    }
+    /// A delivery status code (`deliveryInfo.code`), a string on the wire (API notes, section "Webex Connect": "7500 Delivered, 7501 Submitted, 7208 message expired"). Other codes may appear and must be accepted.
+    ///
+    /// This enum is open: a value the server adds later arrives as
+    /// [`Self::Unknown`] instead of failing, and is sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum DeliveryCode {
+        /// `7500`: Delivered. The message was delivered.
+        Delivered,
+        /// `7501`: Submitted. The message was submitted to the network.
+        Submitted,
+        /// `7208`: Message expired. The message expired before it could be delivered.
+        Expired,
+        /// A value this version of the bindings does not know, kept as received.
+        Unknown(::std::string::String),
+    }
+    impl DeliveryCode {
+        /// What the value means, as the documentation says; `None` for a
+        /// value this version of the bindings does not know.
+        pub fn description(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                Self::Delivered => Some("Delivered. The message was delivered."),
+                Self::Submitted => {
+                    Some("Submitted. The message was submitted to the network.")
+                }
+                Self::Expired => {
+                    Some(
+                        "Message expired. The message expired before it could be delivered.",
+                    )
+                }
+                Self::Unknown(_) => None,
+            }
+        }
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Delivered => "7500",
+                Self::Submitted => "7501",
+                Self::Expired => "7208",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one this version of the bindings does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for DeliveryCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeliveryCode {
+        fn from(value: &str) -> Self {
+            match value {
+                "7500" => Self::Delivered,
+                "7501" => Self::Submitted,
+                "7208" => Self::Expired,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeliveryCode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "7500" => Self::Delivered,
+                "7501" => Self::Submitted,
+                "7208" => Self::Expired,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeliveryCode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeliveryCode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeliveryCode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            support::open_enum(deserializer)
         }
     }
     /// A Messenger attachment, tagged by `type` (seed 002, lines 782-803): media (`image`, `audio`, `video`, `file`) with a URL payload, or `template` with a template payload.
@@ -2498,37 +2786,33 @@ Other codes may appear.*/
             }
         }
     }
+    impl support::Tagged for FbAttachment {
+        const UNION: &'static str = "FbAttachment";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "image" => support::variant(map).map(Self::Image),
+                    "audio" => support::variant(map).map(Self::Audio),
+                    "video" => support::variant(map).map(Self::Video),
+                    "file" => support::variant(map).map(Self::File),
+                    "template" => support::variant(map).map(Self::Template),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for FbAttachment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "FbAttachment", "type")?;
-            match tag.as_str() {
-                "image" => {
-                    support::variant(value, "FbAttachment", "type", "image")
-                        .map(Self::Image)
-                }
-                "audio" => {
-                    support::variant(value, "FbAttachment", "type", "audio")
-                        .map(Self::Audio)
-                }
-                "video" => {
-                    support::variant(value, "FbAttachment", "type", "video")
-                        .map(Self::Video)
-                }
-                "file" => {
-                    support::variant(value, "FbAttachment", "type", "file")
-                        .map(Self::File)
-                }
-                "template" => {
-                    support::variant(value, "FbAttachment", "type", "template")
-                        .map(Self::Template)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Payload of a template attachment, tagged by `template_type` (seed 002, lines 791-802). The list at line 800 names the flight-update template `airline_flight_update`, while its section and sample use `airline_update` (seed 002, lines 1738, 1758); both tags are accepted. The four airline templates are deprecated: the call then fails with a delivery receipt notification (seed 002, lines 1189-1191, 1432-1434, 1519-1521, 1731-1733).
@@ -2680,91 +2964,42 @@ Other codes may appear.*/
             }
         }
     }
+    impl support::Tagged for FbTemplatePayload {
+        const UNION: &'static str = "FbTemplatePayload";
+        const TAG: &'static str = "template_type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "generic" => support::variant(map).map(Self::Generic),
+                    "button" => support::variant(map).map(Self::Button),
+                    "receipt" => support::variant(map).map(Self::Receipt),
+                    "airline_itinerary" => {
+                        support::variant(map).map(Self::AirlineItinerary)
+                    }
+                    "airline_checkin" => support::variant(map).map(Self::AirlineCheckin),
+                    "airline_boardingpass" => {
+                        support::variant(map).map(Self::AirlineBoardingpass)
+                    }
+                    "airline_update" => support::variant(map).map(Self::AirlineUpdate),
+                    "airline_flight_update" => {
+                        support::variant(map).map(Self::AirlineFlightUpdate)
+                    }
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for FbTemplatePayload {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<
-                D::Error,
-            >(&value, "FbTemplatePayload", "template_type")?;
-            match tag.as_str() {
-                "generic" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "generic",
-                        )
-                        .map(Self::Generic)
-                }
-                "button" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "button",
-                        )
-                        .map(Self::Button)
-                }
-                "receipt" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "receipt",
-                        )
-                        .map(Self::Receipt)
-                }
-                "airline_itinerary" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "airline_itinerary",
-                        )
-                        .map(Self::AirlineItinerary)
-                }
-                "airline_checkin" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "airline_checkin",
-                        )
-                        .map(Self::AirlineCheckin)
-                }
-                "airline_boardingpass" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "airline_boardingpass",
-                        )
-                        .map(Self::AirlineBoardingpass)
-                }
-                "airline_update" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "airline_update",
-                        )
-                        .map(Self::AirlineUpdate)
-                }
-                "airline_flight_update" => {
-                    support::variant(
-                            value,
-                            "FbTemplatePayload",
-                            "template_type",
-                            "airline_flight_update",
-                        )
-                        .map(Self::AirlineFlightUpdate)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// A Messenger call-to-action button, tagged by `type` (seed 002, lines 1035-1042). The table lists `web_url` and `postback`; the button-template sample also uses `phone_number` (seed 002, line 1014).
@@ -2849,63 +3084,1109 @@ Other codes may appear.*/
             }
         }
     }
+    impl support::Tagged for FbButton {
+        const UNION: &'static str = "FbButton";
+        const TAG: &'static str = "type";
+        fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: M,
+        ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
+            Ok(
+                match tag {
+                    "web_url" => support::variant(map).map(Self::WebUrl),
+                    "postback" => support::variant(map).map(Self::Postback),
+                    "phone_number" => support::variant(map).map(Self::PhoneNumber),
+                    _ => return Err(map),
+                },
+            )
+        }
+        fn unknown(value: ::serde_json::Value) -> Self {
+            Self::Unknown(value)
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for FbButton {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            let tag = support::tag_of::<D::Error>(&value, "FbButton", "type")?;
-            match tag.as_str() {
-                "web_url" => {
-                    support::variant(value, "FbButton", "type", "web_url")
-                        .map(Self::WebUrl)
-                }
-                "postback" => {
-                    support::variant(value, "FbButton", "type", "postback")
-                        .map(Self::Postback)
-                }
-                "phone_number" => {
-                    support::variant(value, "FbButton", "type", "phone_number")
-                        .map(Self::PhoneNumber)
-                }
-                _ => Ok(Self::Unknown(value)),
-            }
+            support::deserialize_tagged(deserializer)
         }
     }
     /// Support code for the types above.
     mod support {
-        /// Reads the tag of a union, which must be a string in a JSON object.
-        pub(super) fn tag_of<E: ::serde::de::Error>(
-            value: &::serde_json::Value,
-            union: &str,
-            tag: &str,
-        ) -> ::std::result::Result<::std::string::String, E> {
-            let object = value
-                .as_object()
-                .ok_or_else(|| E::custom(format!("{union}: expected a JSON object")))?;
-            match object.get(tag) {
-                Some(::serde_json::Value::String(tag)) => Ok(tag.clone()),
-                Some(_) => Err(E::custom(format!("{union}: `{tag}` must be a string"))),
-                None => Err(E::custom(format!("{union}: missing field `{tag}`"))),
+        /// A union dispatched on its tag.
+        pub(super) trait Tagged: ::std::marker::Sized {
+            /// The union's schema name, for error messages.
+            const UNION: &'static str;
+            /// The tag property.
+            const TAG: &'static str;
+            /// Reads the variant of `tag` from the rest of the object, or gives
+            /// the object back when the tag is unknown.
+            fn variant<'de, M: ::serde::de::MapAccess<'de>>(
+                tag: &str,
+                map: M,
+            ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M>;
+            /// The value of an unknown tag, kept as received.
+            fn unknown(value: ::serde_json::Value) -> Self;
+        }
+        /// Reads a variant from the rest of its object.
+        pub(super) fn variant<'de, T, M>(map: M) -> ::std::result::Result<T, M::Error>
+        where
+            T: ::serde::Deserialize<'de>,
+            M: ::serde::de::MapAccess<'de>,
+        {
+            T::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
+        }
+        /// Reads a union in one pass over its object.
+        pub(super) fn deserialize_tagged<'de, T, D>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>
+        where
+            T: Tagged,
+            D: ::serde::Deserializer<'de>,
+        {
+            deserializer.deserialize_any(Union(::std::marker::PhantomData))
+        }
+        struct Union<T>(::std::marker::PhantomData<T>);
+        impl<T: Tagged> Union<T> {
+            fn not_an_object<E: ::serde::de::Error>() -> E {
+                E::custom(format_args!("{}: expected a JSON object", T::UNION))
             }
         }
-        /// Deserializes a known variant; an error names the union, the tag
-        /// and the path of the field at fault.
-        pub(super) fn variant<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(
-            mut value: ::serde_json::Value,
-            union: &str,
-            tag: &str,
-            tag_value: &str,
-        ) -> ::std::result::Result<T, E> {
-            if let Some(object) = value.as_object_mut() {
-                object.remove(tag);
+        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for Union<T> {
+            type Value = T;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                write!(f, "a JSON object (a {})", T::UNION)
             }
-            ::serde_path_to_error::deserialize(value)
-                .map_err(|error| {
-                    E::custom(format!("{union} with {tag} \"{tag_value}\": {error}"))
-                })
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                let mut before = ::std::vec::Vec::new();
+                loop {
+                    let Some(key) = map.next_key_seed(Text)? else {
+                        return Err(
+                            ::serde::de::Error::custom(
+                                format_args!("{}: missing field `{}`", T::UNION, T::TAG),
+                            ),
+                        );
+                    };
+                    if key == T::TAG {
+                        let tag = map
+                            .next_value_seed(TagValue::<T>(::std::marker::PhantomData))?;
+                        let rest = Rest {
+                            before: before.into_iter(),
+                            pending: None,
+                            map,
+                            union: T::UNION,
+                            tag: T::TAG,
+                        };
+                        return match T::variant(&tag, rest) {
+                            Ok(variant) => variant,
+                            Err(rest) => rest.unknown::<T>(tag.into_owned()),
+                        };
+                    }
+                    let value: ::serde_json::Value = map.next_value()?;
+                    before.push((key.into_owned(), value));
+                }
+            }
+            fn visit_bool<E: ::serde::de::Error>(
+                self,
+                _: bool,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                _: i64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                _: u64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_f64<E: ::serde::de::Error>(
+                self,
+                _: f64,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                _: &str,
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_bytes<E: ::serde::de::Error>(
+                self,
+                _: &[u8],
+            ) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
+                Err(Self::not_an_object())
+            }
+            fn visit_some<D: ::serde::Deserializer<'de>>(
+                self,
+                _: D,
+            ) -> ::std::result::Result<T, D::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
+                self,
+                _: D,
+            ) -> ::std::result::Result<T, D::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+                self,
+                _: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                Err(Self::not_an_object())
+            }
+            fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
+                self,
+                _: A,
+            ) -> ::std::result::Result<T, A::Error> {
+                Err(Self::not_an_object())
+            }
+        }
+        /// A key or a tag value: borrowed from the input when it can be.
+        struct Text;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for Text {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<Self::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de> ::serde::de::Visitor<'de> for Text {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Borrowed(value))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Owned(value.to_owned()))
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Ok(::std::borrow::Cow::Owned(value))
+            }
+        }
+        /// The tag's value, which must be a string.
+        struct TagValue<T>(::std::marker::PhantomData<T>);
+        impl<'de, T: Tagged> ::serde::de::DeserializeSeed<'de> for TagValue<T> {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<Self::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for TagValue<T> {
+            type Value = ::std::borrow::Cow<'de, str>;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                write!(f, "a string: the `{}` of a {}", T::TAG, T::UNION)
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_borrowed_str(value)
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_str(value)
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                value: ::std::string::String,
+            ) -> ::std::result::Result<Self::Value, E> {
+                Text.visit_string(value)
+            }
+        }
+        /// The rest of a union's object after its tag: the entries read
+        /// before the tag, then the input's.
+        struct Rest<A> {
+            before: ::std::vec::IntoIter<(::std::string::String, ::serde_json::Value)>,
+            pending: ::std::option::Option<(::std::string::String, ::serde_json::Value)>,
+            map: A,
+            union: &'static str,
+            tag: &'static str,
+        }
+        impl<'de, A: ::serde::de::MapAccess<'de>> Rest<A> {
+            /// The whole object of an unknown tag, as JSON.
+            fn unknown<T: Tagged>(
+                mut self,
+                tag: ::std::string::String,
+            ) -> ::std::result::Result<T, A::Error> {
+                let mut object: ::serde_json::Map<
+                    ::std::string::String,
+                    ::serde_json::Value,
+                > = self.before.by_ref().collect();
+                object.insert(self.tag.to_owned(), ::serde_json::Value::String(tag));
+                let (union, tag) = (self.union, self.tag);
+                while let Some(key) = self
+                    .map
+                    .next_key_seed(NotTheTag {
+                        seed: ::std::marker::PhantomData::<::std::string::String>,
+                        union,
+                        tag,
+                    })?
+                {
+                    let value: ::serde_json::Value = self.map.next_value()?;
+                    object.insert(key, value);
+                }
+                Ok(T::unknown(::serde_json::Value::Object(object)))
+            }
+        }
+        impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de>
+        for Rest<A> {
+            type Error = A::Error;
+            fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: K,
+            ) -> ::std::result::Result<::std::option::Option<K::Value>, A::Error> {
+                if let Some((key, value)) = self.before.next() {
+                    let read = seed
+                        .deserialize(
+                            ::serde::de::IntoDeserializer::<
+                                A::Error,
+                            >::into_deserializer(key.as_str()),
+                        )
+                        .map(Some);
+                    self.pending = Some((key, value));
+                    return read;
+                }
+                self.map
+                    .next_key_seed(NotTheTag {
+                        seed,
+                        union: self.union,
+                        tag: self.tag,
+                    })
+            }
+            fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
+                &mut self,
+                seed: V,
+            ) -> ::std::result::Result<V::Value, A::Error> {
+                let Some((key, value)) = self.pending.take() else {
+                    return self.map.next_value_seed(seed);
+                };
+                let mut track = ::serde_path_to_error::Track::new();
+                seed.deserialize(
+                        ::serde_path_to_error::Deserializer::new(value, &mut track),
+                    )
+                    .map_err(|error| {
+                        let inner = track.path().to_string();
+                        let separator = if inner.starts_with('[') { "" } else { "." };
+                        let at = if inner == "." {
+                            key
+                        } else {
+                            format!("{key}{separator}{inner}")
+                        };
+                        ::serde::de::Error::custom(
+                            format_args!(
+                                "{error} (at `{at}`, read before the `{}` of the {})", self
+                                .tag, self.union
+                            ),
+                        )
+                    })
+            }
+            fn size_hint(&self) -> ::std::option::Option<usize> {
+                self.map.size_hint().map(|rest| rest + self.before.len())
+            }
+        }
+        /// A key after the tag: refused if it is the tag again (one object,
+        /// one reading), else handed on.
+        struct NotTheTag<K> {
+            seed: K,
+            union: &'static str,
+            tag: &'static str,
+        }
+        impl<K> NotTheTag<K> {
+            fn check<E: ::serde::de::Error>(
+                &self,
+                key: &str,
+            ) -> ::std::result::Result<(), E> {
+                if key == self.tag {
+                    return Err(
+                        E::custom(
+                            format_args!(
+                                "{}: duplicate field `{}`", self.union, self.tag
+                            ),
+                        ),
+                    );
+                }
+                Ok(())
+            }
+        }
+        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
+        for NotTheTag<K> {
+            type Value = K::Value;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<K::Value, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::Visitor<'de>
+        for NotTheTag<K> {
+            type Value = K::Value;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: ::serde::de::Error>(
+                self,
+                key: &'de str,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(key)?;
+                self.seed
+                    .deserialize(::serde::de::value::BorrowedStrDeserializer::new(key))
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                key: &str,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(key)?;
+                self.seed
+                    .deserialize(
+                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
+                    )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                key: ::std::string::String,
+            ) -> ::std::result::Result<K::Value, E> {
+                self.check(&key)?;
+                self.seed
+                    .deserialize(
+                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
+                    )
+            }
+        }
+        /// Reads an open enum from a string without copying a known value.
+        pub(super) fn open_enum<'de, D, T>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: for<'a> ::std::convert::From<&'a str>
+                + ::std::convert::From<::std::string::String>,
+        {
+            struct Text<T>(::std::marker::PhantomData<T>);
+            impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
+            where
+                T: for<'a> ::std::convert::From<&'a str>
+                    + ::std::convert::From<::std::string::String>,
+            {
+                type Value = T;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<T, E> {
+                    Ok(T::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<T, E> {
+                    Ok(T::from(value))
+                }
+            }
+            deserializer.deserialize_str(Text(::std::marker::PhantomData))
+        }
+    }
+    impl SendMessageRequest {
+        /// `x-max-bytes` of `SendMessageRequest.correlationid`, from the spec.
+        pub const CORRELATIONID_MAX_BYTES: usize = 50usize;
+        /// `maxItems` of `SendMessageRequest.destination`, from the spec.
+        pub const DESTINATION_MAX_ITEMS: usize = 1000usize;
+    }
+    impl ::bindings_runtime::validate::Validate for SendMessageRequest {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("channels");
+                ::bindings_runtime::validate::Validate::validate_at(&self.channels, at)?;
+            }
+            {
+                let at = &at.key("correlationid");
+                if let Some(value) = &self.correlationid {
+                    ::bindings_runtime::validate::max_bytes(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        50usize,
+                        at,
+                    )?;
+                }
+            }
+            {
+                let at = &at.key("destination");
+                ::bindings_runtime::validate::max_items(
+                    (&self.destination).len(),
+                    1000usize,
+                    at,
+                )?;
+                for (index, value) in (&self.destination).iter().enumerate() {
+                    let at = &at.index(index);
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl Destination {
+        /// `x-max-bytes` of `Destination.correlationid`, from the spec.
+        pub const CORRELATIONID_MAX_BYTES: usize = 50usize;
+    }
+    impl ::bindings_runtime::validate::Validate for Destination {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("correlationid");
+                if let Some(value) = &self.correlationid {
+                    ::bindings_runtime::validate::max_bytes(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        50usize,
+                        at,
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for Channels {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("OTT-Messaging");
+                if let Some(value) = &self.ott_messaging {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("push");
+                if let Some(value) = &self.push {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("sms");
+                if let Some(value) = &self.sms {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("voice");
+                if let Some(value) = &self.voice {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl SmsMessage {
+        /// `maxLength` of `SmsMessage.text`, from the spec.
+        pub const TEXT_MAX_LENGTH: usize = 1024usize;
+    }
+    impl ::bindings_runtime::validate::Validate for SmsMessage {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("text");
+                ::bindings_runtime::validate::max_length(
+                    ::std::convert::AsRef::<str>::as_ref(&self.text),
+                    1024usize,
+                    at,
+                )?;
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for VoiceMessage {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl PushMessage {
+        /// `x-max-bytes` of `PushMessage`, from the spec.
+        pub const MAX_BYTES: usize = 4096usize;
+    }
+    impl ::bindings_runtime::validate::Validate for PushMessage {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::max_json_bytes(self, 4096usize, at)?;
+            {
+                let at = &at.key("android");
+                if let Some(value) = &self.android {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("interactive");
+                if let Some(value) = &self.interactive {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("ios");
+                if let Some(value) = &self.ios {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("web");
+                if let Some(value) = &self.web {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("windows");
+                if let Some(value) = &self.windows {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for AndroidPush {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("extras");
+                if let Some(value) = &self.extras {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for AndroidPushExtras {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("notificationaction");
+                if let Some(value) = &self.notificationaction {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for IosPush {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("extras");
+                if let Some(value) = &self.extras {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for IosPushExtras {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("notificationaction");
+                if let Some(value) = &self.notificationaction {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for PushNotificationAction {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for WebPush {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("extras");
+                if let Some(value) = &self.extras {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for WebPushExtras {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("time_to_live");
+                if let Some(value) = &self.time_to_live {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for WebTimeToLive {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            #[allow(unreachable_patterns)]
+            match self {
+                Self::WebTimeToLiveSeconds(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                _ => {}
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl WebTimeToLiveSeconds {
+        /// `minimum` of `WebTimeToLiveSeconds`, from the spec.
+        pub const MINIMUM: i64 = 0i64;
+        /// `maximum` of `WebTimeToLiveSeconds`, from the spec.
+        pub const MAXIMUM: i64 = 51840000i64;
+    }
+    impl ::bindings_runtime::validate::Validate for WebTimeToLiveSeconds {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::validate::minimum(*&self.0, 0f64, false, at)?;
+            ::bindings_runtime::validate::maximum(*&self.0, 51840000f64, false, at)?;
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for WindowsPush {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("extras");
+                if let Some(value) = &self.extras {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for WindowsPushExtras {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("notificationaction");
+                if let Some(value) = &self.notificationaction {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl PushInteractive {
+        /// `minItems` of `PushInteractive.device_types`, from the spec.
+        pub const DEVICE_TYPES_MIN_ITEMS: usize = 1usize;
+    }
+    impl ::bindings_runtime::validate::Validate for PushInteractive {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("actions");
+                for (index, value) in (&self.actions).iter().enumerate() {
+                    let at = &at.index(index);
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("device_types");
+                ::bindings_runtime::validate::min_items(
+                    (&self.device_types).len(),
+                    1usize,
+                    at,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl InteractiveButton {
+        /// `minimum` of `InteractiveButton.pos`, from the spec.
+        pub const POS_MINIMUM: i64 = 1i64;
+        /// `maximum` of `InteractiveButton.pos`, from the spec.
+        pub const POS_MAXIMUM: i64 = 2i64;
+    }
+    impl ::bindings_runtime::validate::Validate for InteractiveButton {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("pos");
+                ::bindings_runtime::validate::minimum(*&self.pos, 1f64, false, at)?;
+                ::bindings_runtime::validate::maximum(*&self.pos, 2f64, false, at)?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for OttMessaging {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("fb");
+                if let Some(value) = &self.fb {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl FbMessage {
+        /// `maxItems` of `FbMessage.quick_replies`, from the spec.
+        pub const QUICK_REPLIES_MAX_ITEMS: usize = 10usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbMessage {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("attachment");
+                if let Some(value) = &self.attachment {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.key("quick_replies");
+                if let Some(value) = &self.quick_replies {
+                    ::bindings_runtime::validate::max_items(value.len(), 10usize, at)?;
+                    for (index, value) in value.iter().enumerate() {
+                        let at = &at.index(index);
+                        ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                    }
+                }
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
+        }
+    }
+    impl FbQuickReply {
+        /// `maxLength` of `FbQuickReply.title`, from the spec.
+        pub const TITLE_MAX_LENGTH: usize = 20usize;
+        /// `maxLength` of `FbQuickReply.payload`, from the spec.
+        pub const PAYLOAD_MAX_LENGTH: usize = 1000usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbQuickReply {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("payload");
+                if let Some(value) = &self.payload {
+                    ::bindings_runtime::validate::max_length(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        1000usize,
+                        at,
+                    )?;
+                }
+            }
+            {
+                let at = &at.key("title");
+                if let Some(value) = &self.title {
+                    ::bindings_runtime::validate::max_length(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        20usize,
+                        at,
+                    )?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for FbAttachment {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            match self {
+                Self::Template(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for FbTemplateAttachment {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("payload");
+                ::bindings_runtime::validate::Validate::validate_at(&self.payload, at)?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for FbTemplatePayload {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            match self {
+                Self::Generic(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::Button(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::AirlineItinerary(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                Self::AirlineBoardingpass(value) => {
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    impl FbGenericTemplate {
+        /// `maxItems` of `FbGenericTemplate.elements`, from the spec.
+        pub const ELEMENTS_MAX_ITEMS: usize = 10usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbGenericTemplate {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("elements");
+                ::bindings_runtime::validate::max_items(
+                    (&self.elements).len(),
+                    10usize,
+                    at,
+                )?;
+                for (index, value) in (&self.elements).iter().enumerate() {
+                    let at = &at.index(index);
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl FbGenericElement {
+        /// `maxLength` of `FbGenericElement.title`, from the spec.
+        pub const TITLE_MAX_LENGTH: usize = 80usize;
+        /// `maxLength` of `FbGenericElement.subtitle`, from the spec.
+        pub const SUBTITLE_MAX_LENGTH: usize = 80usize;
+        /// `maxItems` of `FbGenericElement.buttons`, from the spec.
+        pub const BUTTONS_MAX_ITEMS: usize = 3usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbGenericElement {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("buttons");
+                if let Some(value) = &self.buttons {
+                    ::bindings_runtime::validate::max_items(value.len(), 3usize, at)?;
+                }
+            }
+            {
+                let at = &at.key("subtitle");
+                if let Some(value) = &self.subtitle {
+                    ::bindings_runtime::validate::max_length(
+                        ::std::convert::AsRef::<str>::as_ref(value),
+                        80usize,
+                        at,
+                    )?;
+                }
+            }
+            {
+                let at = &at.key("title");
+                ::bindings_runtime::validate::max_length(
+                    ::std::convert::AsRef::<str>::as_ref(&self.title),
+                    80usize,
+                    at,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl FbButtonTemplate {
+        /// `maxItems` of `FbButtonTemplate.buttons`, from the spec.
+        pub const BUTTONS_MAX_ITEMS: usize = 3usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbButtonTemplate {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("buttons");
+                if let Some(value) = &self.buttons {
+                    ::bindings_runtime::validate::max_items(value.len(), 3usize, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for FbAirlineItineraryTemplate {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("passenger_segment_info");
+                for (index, value) in (&self.passenger_segment_info).iter().enumerate() {
+                    let at = &at.index(index);
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl FbPassengerSegmentInfo {
+        /// `maxItems` of `FbPassengerSegmentInfo.product_info`, from the spec.
+        pub const PRODUCT_INFO_MAX_ITEMS: usize = 4usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbPassengerSegmentInfo {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("product_info");
+                ::bindings_runtime::validate::max_items(
+                    (&self.product_info).len(),
+                    4usize,
+                    at,
+                )?;
+            }
+            Ok(())
+        }
+    }
+    impl ::bindings_runtime::validate::Validate for FbAirlineBoardingPassTemplate {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("boarding_pass");
+                for (index, value) in (&self.boarding_pass).iter().enumerate() {
+                    let at = &at.index(index);
+                    ::bindings_runtime::validate::Validate::validate_at(value, at)?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl FbBoardingPass {
+        /// `maxItems` of `FbBoardingPass.auxiliary_fields`, from the spec.
+        pub const AUXILIARY_FIELDS_MAX_ITEMS: usize = 5usize;
+        /// `maxItems` of `FbBoardingPass.secondary_fields`, from the spec.
+        pub const SECONDARY_FIELDS_MAX_ITEMS: usize = 5usize;
+    }
+    impl ::bindings_runtime::validate::Validate for FbBoardingPass {
+        fn validate_at(
+            &self,
+            at: &::bindings_runtime::validate::Path<'_>,
+        ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            {
+                let at = &at.key("auxiliary_fields");
+                if let Some(value) = &self.auxiliary_fields {
+                    ::bindings_runtime::validate::max_items(value.len(), 5usize, at)?;
+                }
+            }
+            {
+                let at = &at.key("secondary_fields");
+                if let Some(value) = &self.secondary_fields {
+                    ::bindings_runtime::validate::max_items(value.len(), 5usize, at)?;
+                }
+            }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            Ok(())
         }
     }
 }
@@ -2987,6 +4268,8 @@ Arguments:
         &'a self,
         body: &'a types::SendMessageRequest,
     ) -> Result<ResponseValue<types::SendMessageResponse>, Error<()>> {
+        ::bindings_runtime::validate::Validate::validate(body)
+            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
         let url = format!("{}/resources/v1/messaging", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self

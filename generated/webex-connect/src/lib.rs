@@ -12,8 +12,9 @@ mod client;
 mod error;
 pub mod notification;
 mod response;
-mod validate;
+pub mod validate;
 
+pub use bindings_runtime::validate::ValidationError;
 pub use bindings_runtime::{
     BaseUrlProblem, CredentialProblem, InvalidBaseUrl, InvalidCredential, PathParameterError,
     PathProblem, Redirect, RetryPolicy, Timeout,
@@ -23,9 +24,7 @@ pub use client::{
     DEFAULT_TIMEOUT, USER_AGENT_VALUE, http_client_builder,
 };
 pub use error::{Error, HttpError};
+pub use generated::types::ResponseCode;
 pub use generated::{Client, types};
-pub use response::{Queued, Rejection, ResponseCode};
-pub use validate::{
-    MAX_BUTTONS, MAX_CORRELATIONID_BYTES, MAX_DESTINATIONS, MAX_GENERIC_ELEMENTS,
-    MAX_QUICK_REPLIES, MAX_SMS_TEXT_CHARS, ValidationError, validate,
-};
+pub use response::{Queued, Rejection};
+pub use validate::{Rule, Validate};

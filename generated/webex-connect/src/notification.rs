@@ -10,7 +10,7 @@
 //! let notification = webex_connect::notification::parse(body)?;
 //! let body = &notification.delivery_info_notification;
 //! let info = &body.delivery_info;
-//! assert_eq!(info.status(), webex_connect::notification::DeliveryCode::Delivered);
+//! assert_eq!(info.code, webex_connect::notification::DeliveryCode::Delivered);
 //! assert_eq!(info.timestamp().unwrap()?.to_string(), "2016-07-20 17:13:17.908");
 //! assert_eq!(body.transid.as_deref(), Some("4b8a3e2f"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -20,12 +20,16 @@
 //! signature header); check it against the `transid` and `correlationid` you
 //! sent, and keep the `notifyurl` secret.
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
 use crate::types::{DeliveryInfo, DeliveryInfoNotification};
+
+/// A delivery status code (`deliveryInfo.code`), generated from the spec
+/// with what each documented code means ([`DeliveryCode::description`]). The
+/// enum is open: a code this version does not know is kept in
+/// [`DeliveryCode::Unknown`].
+pub use crate::types::DeliveryCode;
 
 /// The keys of a delivery notification as the generated types spell them.
 /// A key that matches one of them but for case is read as that one.
@@ -119,58 +123,7 @@ pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, chrono::ParseError> 
         })
 }
 
-/// A delivery status code (`deliveryInfo.code`), a string on the wire.
-///
-/// The enum is open: a code this version does not know is kept in
-/// [`DeliveryCode::Other`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeliveryCode {
-    /// `7500`: the message was delivered.
-    Delivered,
-    /// `7501`: the message was submitted to the network.
-    Submitted,
-    /// `7208`: the message expired before it could be delivered.
-    Expired,
-    /// A code this version of the bindings does not know, kept as received.
-    Other(String),
-}
-
-impl DeliveryCode {
-    /// The code as it is on the wire, such as `"7500"`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delivered => "7500",
-            Self::Submitted => "7501",
-            Self::Expired => "7208",
-            Self::Other(code) => code,
-        }
-    }
-}
-
-impl From<&str> for DeliveryCode {
-    fn from(code: &str) -> Self {
-        match code.trim() {
-            "7500" => Self::Delivered,
-            "7501" => Self::Submitted,
-            "7208" => Self::Expired,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for DeliveryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl DeliveryInfo {
-    /// The status code, typed.
-    pub fn status(&self) -> DeliveryCode {
-        DeliveryCode::from(self.code.as_str())
-    }
-
     /// `timeStamp` as a date-time without zone (see [`parse_timestamp`]);
     /// `None` when the notification has none.
     pub fn timestamp(&self) -> Option<Result<NaiveDateTime, chrono::ParseError>> {

@@ -1,125 +1,94 @@
-//! The documented limits a request is checked against before it is sent, so
+//! The documented rules a request is checked against before it is sent, so
 //! that a request the platform would refuse (or truncate) fails early with a
 //! clear error instead of a response code.
+//!
+//! Most of them are keywords of the spec (`maxItems`, `maxLength`,
+//! `minimum`, `maximum`, `x-max-bytes`) that the generator turns into the
+//! [`Validate`] implementation of each request type. This module holds the
+//! others, the rules no schema keyword can say: one [`Rules`] implementation
+//! per schema that lists them under `x-rules`, each rule citing the line of
+//! the Webex Connect documentation ("Send Message v1", seed 002) that states
+//! it. Where a rule needs a limit, it reads the constant generated from the
+//! spec.
+//!
+//! [`Client::send`](crate::Client::send) runs the checks before sending, and
+//! so does every generated operation method.
+//!
+//! ```
+//! use webex_connect::Validate;
+//! use webex_connect::types::{Channels, DeliveryChannel, Destination, SendMessageRequest};
+//!
+//! let request = SendMessageRequest {
+//!     deliverychannel: DeliveryChannel::Push,
+//!     channels: Channels::default(),
+//!     destination: vec![Destination { userid: Some(vec!["4545".into()]), ..Default::default() }],
+//!     appid: None,
+//!     callback_data: None,
+//!     contact_policy: None,
+//!     correlationid: None,
+//!     expiry: None,
+//!     gtr_id: None,
+//!     icmessage: None,
+//!     message: None,
+//!     notifyurl: None,
+//!     smartlinks: None,
+//! };
+//! let error = request.validate().unwrap_err();
+//! assert_eq!(error.path, "appid");
+//! ```
+
+use bindings_runtime::validate::{Path, Rules, ValidationError, documented};
 
 use crate::types::{
-    Destination, FbAttachment, FbButton, FbMessage, FbTemplatePayload, SendMessageRequest,
-    SmsMessage, SmsType, VoiceMessage,
+    Destination, FbBoardingPass, FbMessage, NotificationAction, PushMessage,
+    PushNotificationAction, SendMessageRequest, SmsMessage, SmsType, VoiceMessage, WebTimeToLive,
+    WebTimeToLiveSeconds,
 };
 
-/// The most destinations one request may carry (seed 002, lines 24, 157).
-pub const MAX_DESTINATIONS: usize = 1000;
-/// The longest SMS text, in characters (seed 002, line 202).
-pub const MAX_SMS_TEXT_CHARS: usize = 1024;
-/// The longest `correlationid`, in bytes (seed 002, lines 92, 145).
-pub const MAX_CORRELATIONID_BYTES: usize = 50;
-/// The most quick replies on one Messenger message (seed 002, line 1840).
-pub const MAX_QUICK_REPLIES: usize = 10;
-/// The most buttons on one Messenger template or bubble (seed 002, lines 909, 1033).
-pub const MAX_BUTTONS: usize = 3;
-/// The most bubbles in one Messenger generic template (seed 002, line 902).
-pub const MAX_GENERIC_ELEMENTS: usize = 10;
+pub use bindings_runtime::validate::{Rule, Validate};
 
-/// A documented limit that a request breaks. Each variant names the line of
-/// the Webex Connect documentation ("Send Message v1", seed 002) that sets it;
-/// `at` fields give the JSON path of the offending value.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ValidationError {
-    /// More than 1000 destinations: "a maximum of 1000 destinations at once"
-    /// (seed 002, line 24; line 157: "an array of up to 1,000 entries").
-    /// Counted as recipient identifiers over every `destination` entry (an
-    /// entry without identifiers counts as one).
-    #[error("{count} destinations; at most {MAX_DESTINATIONS} per request")]
-    TooManyDestinations {
-        /// How many destinations the request has.
-        count: usize,
-    },
-    /// An SMS text longer than 1024 characters: "Text message up to 1024
-    /// characters" (seed 002, line 202).
-    #[error("the SMS text has {chars} characters; at most {MAX_SMS_TEXT_CHARS}")]
-    SmsTextTooLong {
-        /// The text's length in characters.
-        chars: usize,
-    },
-    /// A `correlationid` longer than 50 bytes: "can be up to 50 bytes long"
-    /// (seed 002, line 145; line 92 for a destination's).
-    #[error("{at} is {bytes} bytes long; at most {MAX_CORRELATIONID_BYTES}")]
-    CorrelationIdTooLong {
-        /// Where it is: `correlationid` or `destination[i].correlationid`.
-        at: String,
-        /// Its length in bytes (UTF-8).
-        bytes: usize,
-    },
-    /// A binary SMS (`type` 3) whose `body` is missing, empty or not
-    /// hexadecimal: "When type is set to 3, the body shall contain hexadecimal
-    /// content" (seed 002, line 214).
-    #[error("a binary SMS (type 3) needs a hexadecimal body")]
-    BinarySmsWithoutHexBody,
-    /// More than 10 quick replies: "You can add up to 10 buttons" (seed 002,
-    /// line 1840).
-    #[error("{count} quick replies; at most {MAX_QUICK_REPLIES}")]
-    TooManyQuickReplies {
-        /// How many quick replies the message has.
-        count: usize,
-    },
-    /// More than 3 buttons on a generic-template bubble or a button template:
-    /// "You can add up to 3 buttons only" (seed 002, lines 909, 1033).
-    #[error("{at} has {count} buttons; at most {MAX_BUTTONS}")]
-    TooManyButtons {
-        /// Where the buttons are, as a JSON path.
-        at: String,
-        /// How many buttons there are.
-        count: usize,
-    },
-    /// More than 10 bubbles in a generic template: "You can add up to 10
-    /// images per message" (seed 002, line 902).
-    #[error("{count} generic-template elements; at most {MAX_GENERIC_ELEMENTS}")]
-    TooManyGenericElements {
-        /// How many elements the template has.
-        count: usize,
-    },
-    /// A voice message with both `callflowid` and `promptid`: each is
-    /// "Yes*", one or the other: a call flow or a prompt is played (seed 002,
-    /// lines 235-246).
-    #[error("a voice message takes a callflowid or a promptid, not both")]
-    VoiceCallflowAndPrompt,
+/// The channels that need an `appid` (seed 002, line 35: "required only for
+/// Push, In-App, Messenger, WhatsApp, and Apple Messages for Business").
+const CHANNELS_WITH_APPID: [&str; 5] = [
+    "push",
+    "appmessaging",
+    "fb",
+    "whatsapp",
+    "applebusinesschat",
+];
+
+fn is_blank(value: Option<&str>) -> bool {
+    value.is_none_or(|v| v.trim().is_empty())
 }
 
-/// Checks `request` against the documented limits that the generated types
-/// cannot express; returns the first one it breaks.
-/// [`Client::send`](crate::Client::send) calls it before sending.
-///
-/// Every channel block present is checked, whatever `deliverychannel` says:
-/// it is sent all the same.
-pub fn validate(request: &SendMessageRequest) -> Result<(), ValidationError> {
-    destinations(&request.destination)?;
-    correlation_id("correlationid", request.correlationid.as_deref())?;
-    for (i, destination) in request.destination.iter().enumerate() {
-        correlation_id(
-            &format!("destination[{i}].correlationid"),
-            destination.correlationid.as_deref(),
-        )?;
+impl Rules for SendMessageRequest {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        let channel = self.deliverychannel.as_str().to_ascii_lowercase();
+        if CHANNELS_WITH_APPID.contains(&channel.as_str()) && is_blank(self.appid.as_deref()) {
+            return Err(documented(
+                "`appid` is required for push, in-app, Messenger, WhatsApp and Apple Messages for Business",
+                "seed 002, line 35",
+                &at.key("appid"),
+            ));
+        }
+        if let Some(gtr_ids) = &self.gtr_id
+            && gtr_ids.len() != self.destination.len()
+        {
+            return Err(documented(
+                "`gtrId` needs one id per `destination` entry",
+                "seed 002, lines 95-96",
+                &at.key("gtrId"),
+            ));
+        }
+        let recipients: usize = self.destination.iter().map(recipients).sum();
+        if recipients > SendMessageRequest::DESTINATION_MAX_ITEMS {
+            return Err(at.key("destination").error(Rule::MaxItems {
+                max: SendMessageRequest::DESTINATION_MAX_ITEMS,
+                count: recipients,
+            }));
+        }
+        Ok(())
     }
-    let channels = &request.channels;
-    if let Some(sms) = &channels.sms {
-        self::sms(sms)?;
-    }
-    if let Some(voice) = &channels.voice {
-        self::voice(voice)?;
-    }
-    if let Some(fb) = channels.ott_messaging.as_ref().and_then(|o| o.fb.as_ref()) {
-        messenger(fb)?;
-    }
-    Ok(())
-}
-
-fn destinations(destinations: &[Destination]) -> Result<(), ValidationError> {
-    let count: usize = destinations.iter().map(recipients).sum();
-    if count > MAX_DESTINATIONS {
-        return Err(ValidationError::TooManyDestinations { count });
-    }
-    Ok(())
 }
 
 /// The recipients of one destination entry: its identifiers, at least one.
@@ -158,83 +127,126 @@ fn recipients(destination: &Destination) -> usize {
     ids.max(1)
 }
 
-fn correlation_id(at: &str, value: Option<&str>) -> Result<(), ValidationError> {
-    match value {
-        Some(value) if value.len() > MAX_CORRELATIONID_BYTES => {
-            Err(ValidationError::CorrelationIdTooLong {
-                at: at.to_owned(),
-                bytes: value.len(),
-            })
+impl Rules for SmsMessage {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        let binary = match &self.type_ {
+            Some(SmsType::Value3) => true,
+            Some(SmsType::Unknown(other)) => other.trim() == "3",
+            _ => false,
+        };
+        let hex = |body: &str| !body.is_empty() && body.bytes().all(|b| b.is_ascii_hexdigit());
+        if binary && !self.body.as_deref().is_some_and(hex) {
+            return Err(documented(
+                "a binary SMS (type 3) needs a hexadecimal `body`",
+                "seed 002, line 214",
+                &at.key("body"),
+            ));
         }
-        _ => Ok(()),
+        Ok(())
     }
 }
 
-fn sms(sms: &SmsMessage) -> Result<(), ValidationError> {
-    let chars = sms.text.chars().count();
-    if chars > MAX_SMS_TEXT_CHARS {
-        return Err(ValidationError::SmsTextTooLong { chars });
+impl Rules for VoiceMessage {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        if self.callflowid.is_some() && self.media.is_some() {
+            return Err(documented(
+                "`media` must not be used with `callflowid`",
+                "seed 002, lines 239, 246",
+                &at.key("media"),
+            ));
+        }
+        if self.callflowid.is_some() && self.promptid.is_some() {
+            return Err(documented(
+                "a voice message takes a `callflowid` or a `promptid`, not both",
+                "seed 002, lines 235-246",
+                &at.key("promptid"),
+            ));
+        }
+        Ok(())
     }
-    let binary = match &sms.type_ {
-        Some(SmsType::Value3) => true,
-        Some(SmsType::Unknown(other)) => other.trim() == "3",
-        _ => false,
-    };
-    let hex = |body: &str| !body.is_empty() && body.bytes().all(|b| b.is_ascii_hexdigit());
-    if binary && !sms.body.as_deref().is_some_and(hex) {
-        return Err(ValidationError::BinarySmsWithoutHexBody);
-    }
-    Ok(())
 }
 
-fn voice(voice: &VoiceMessage) -> Result<(), ValidationError> {
-    if voice.callflowid.is_some() && voice.promptid.is_some() {
-        return Err(ValidationError::VoiceCallflowAndPrompt);
+impl Rules for PushMessage {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        if self.android.is_none() && self.ios.is_none() && self.web.is_none() {
+            return Err(documented(
+                "a push message needs `android`, `ios` or `web`",
+                "seed 002, line 296",
+                at,
+            ));
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-fn messenger(fb: &FbMessage) -> Result<(), ValidationError> {
-    const AT: &str = "channels.OTT-Messaging.fb";
-    if let Some(replies) = &fb.quick_replies
-        && replies.len() > MAX_QUICK_REPLIES
-    {
-        return Err(ValidationError::TooManyQuickReplies {
-            count: replies.len(),
-        });
-    }
-    let Some(FbAttachment::Template(template)) = &fb.attachment else {
-        return Ok(());
-    };
-    let payload = format!("{AT}.attachment.payload");
-    match &template.payload {
-        FbTemplatePayload::Generic(generic) => {
-            if generic.elements.len() > MAX_GENERIC_ELEMENTS {
-                return Err(ValidationError::TooManyGenericElements {
-                    count: generic.elements.len(),
-                });
+impl Rules for PushNotificationAction {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        match &self.action {
+            Some(NotificationAction::OpenApp) | None => Ok(()),
+            Some(NotificationAction::Unknown(action)) if action.eq_ignore_ascii_case("OPENAPP") => {
+                Ok(())
             }
-            for (i, element) in generic.elements.iter().enumerate() {
-                buttons(
-                    &format!("{payload}.elements[{i}].buttons"),
-                    element.buttons.as_deref(),
-                )?;
-            }
+            Some(_) if is_blank(self.value.as_deref()) => Err(documented(
+                "a notification action other than `OPEN_APP` needs a `value`",
+                "seed 002, lines 372-385, 450-465",
+                &at.key("value"),
+            )),
+            Some(_) => Ok(()),
         }
-        FbTemplatePayload::Button(button) => {
-            buttons(&format!("{payload}.buttons"), button.buttons.as_deref())?;
-        }
-        _ => {}
     }
-    Ok(())
 }
 
-fn buttons(at: &str, buttons: Option<&[FbButton]>) -> Result<(), ValidationError> {
-    match buttons {
-        Some(buttons) if buttons.len() > MAX_BUTTONS => Err(ValidationError::TooManyButtons {
-            at: at.to_owned(),
-            count: buttons.len(),
-        }),
-        _ => Ok(()),
+impl Rules for WebTimeToLive {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        let Self::String(text) = self else {
+            // The integer form is checked by its schema's `minimum` and `maximum`.
+            return Ok(());
+        };
+        let text = text.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(documented(
+                "a web push time to live is a whole number of seconds",
+                "seed 002, lines 505, 524",
+                at,
+            ));
+        }
+        let max = WebTimeToLiveSeconds::MAXIMUM;
+        // Digits only: a value too long for an i64 is too large.
+        let seconds = text.parse::<i64>().unwrap_or(i64::MAX);
+        if seconds > max {
+            #[allow(clippy::cast_precision_loss, reason = "shown in an error message")]
+            return Err(at.error(Rule::Maximum {
+                max: max as f64,
+                exclusive: false,
+                value: seconds as f64,
+            }));
+        }
+        Ok(())
+    }
+}
+
+impl Rules for FbMessage {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        if self.text.is_none() && self.attachment.is_none() && self.sender_action.is_none() {
+            return Err(documented(
+                "a Messenger message needs `text`, `attachment` or `sender_action`",
+                "seed 002, lines 752, 758, 769",
+                at,
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Rules for FbBoardingPass {
+    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError> {
+        if self.qr_code.is_none() && self.barcode_image_url.is_none() {
+            return Err(documented(
+                "a boarding pass needs `qr_code` or `barcode_image_url`",
+                "seed 002, lines 1685-1686",
+                at,
+            ));
+        }
+        Ok(())
     }
 }

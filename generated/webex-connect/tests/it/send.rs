@@ -124,7 +124,7 @@ async fn an_unknown_code_is_kept_not_a_failure() {
         .send(&crate::sms("Hello", &["+447700900123"]))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), Some(&ResponseCode::Other("7999".into())));
+    assert_eq!(error.code(), Some(&ResponseCode::Unknown("7999".into())));
     assert_eq!(error.rejection().unwrap().transid, "t-9");
     assert!(error.to_string().contains("7999"), "{error}");
 }

@@ -1,9 +1,13 @@
 //! The documented limits: each rule passes at its limit and fails just over
-//! it, and a request that breaks one is never sent.
+//! it, naming the path and the rule, and a request that breaks one is never
+//! sent. The limits are the constants generated from the spec.
 
 use serde_json::{Value, json};
-use webex_connect::types::{SendMessageRequest, SmsType, VoiceMessage};
-use webex_connect::{Client, Error, ValidationError, validate};
+use webex_connect::types::{
+    FbGenericElement, FbQuickReply, SendMessageRequest, SmsMessage, SmsType, VoiceMessage,
+    WebTimeToLiveSeconds,
+};
+use webex_connect::{Client, Error, Rule, Validate, ValidationError};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn request(value: Value) -> SendMessageRequest {
@@ -14,17 +18,33 @@ fn numbers(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("+4477009{i:05}")).collect()
 }
 
+/// The path and rule of the refusal.
+fn refused(request: &SendMessageRequest) -> (String, Rule) {
+    let ValidationError { path, rule, .. } = request.validate().expect_err("refused");
+    (path, rule)
+}
+
+/// The path of a refusal by a hand-written rule, with its source.
+fn documented(request: &SendMessageRequest) -> (String, &'static str) {
+    match refused(request) {
+        (path, Rule::Documented { source, .. }) => (path, source),
+        other => panic!("not a documented rule: {other:?}"),
+    }
+}
+
 #[test]
 fn at_most_1000_destinations() {
+    let max = SendMessageRequest::DESTINATION_MAX_ITEMS;
+    assert_eq!(max, 1000);
     let one_entry = |n| {
         let mut r = crate::sms("Hello", &[]);
         r.destination[0].msisdn = Some(numbers(n));
         r
     };
-    assert_eq!(validate(&one_entry(1000)), Ok(()));
+    assert_eq!(one_entry(max).validate(), Ok(()));
     assert_eq!(
-        validate(&one_entry(1001)),
-        Err(ValidationError::TooManyDestinations { count: 1001 })
+        refused(&one_entry(max + 1)),
+        ("destination".into(), Rule::MaxItems { max, count: 1001 })
     );
 
     let entries = |n| {
@@ -32,50 +52,51 @@ fn at_most_1000_destinations() {
         r.destination = vec![r.destination[0].clone(); n];
         r
     };
-    assert_eq!(validate(&entries(1000)), Ok(()));
+    assert_eq!(entries(max).validate(), Ok(()));
     assert_eq!(
-        validate(&entries(1001)),
-        Err(ValidationError::TooManyDestinations { count: 1001 })
+        refused(&entries(max + 1)),
+        ("destination".into(), Rule::MaxItems { max, count: 1001 })
     );
 }
 
 #[test]
 fn sms_text_is_at_most_1024_characters() {
+    let max = SmsMessage::TEXT_MAX_LENGTH;
+    assert_eq!(max, 1024);
     // Two bytes per character: the limit counts characters.
     let text = |n| "é".repeat(n);
     assert_eq!(
-        validate(&crate::sms(&text(1024), &["+447700900123"])),
+        crate::sms(&text(max), &["+447700900123"]).validate(),
         Ok(())
     );
     assert_eq!(
-        validate(&crate::sms(&text(1025), &["+447700900123"])),
-        Err(ValidationError::SmsTextTooLong { chars: 1025 })
+        refused(&crate::sms(&text(max + 1), &["+447700900123"])),
+        (
+            "channels.sms.text".into(),
+            Rule::MaxLength { max, length: 1025 }
+        )
     );
 }
 
 #[test]
 fn correlationid_is_at_most_50_bytes() {
+    let max = SendMessageRequest::CORRELATIONID_MAX_BYTES;
+    assert_eq!(max, 50);
     let with = |id: String| {
         let mut r = crate::sms("Hello", &["+447700900123"]);
         r.correlationid = Some(id);
         r
     };
-    assert_eq!(validate(&with("a".repeat(50))), Ok(()));
-    assert_eq!(validate(&with("é".repeat(25))), Ok(()));
+    assert_eq!(with("a".repeat(50)).validate(), Ok(()));
+    assert_eq!(with("é".repeat(25)).validate(), Ok(()));
     assert_eq!(
-        validate(&with("a".repeat(51))),
-        Err(ValidationError::CorrelationIdTooLong {
-            at: "correlationid".into(),
-            bytes: 51
-        })
+        refused(&with("a".repeat(51))),
+        ("correlationid".into(), Rule::MaxBytes { max, length: 51 })
     );
     // 26 characters, 52 bytes: the limit counts bytes.
     assert_eq!(
-        validate(&with("é".repeat(26))),
-        Err(ValidationError::CorrelationIdTooLong {
-            at: "correlationid".into(),
-            bytes: 52
-        })
+        refused(&with("é".repeat(26))),
+        ("correlationid".into(), Rule::MaxBytes { max, length: 52 })
     );
 
     let in_destination = |id: String| {
@@ -84,13 +105,13 @@ fn correlationid_is_at_most_50_bytes() {
         r.destination[1].correlationid = Some(id);
         r
     };
-    assert_eq!(validate(&in_destination("b".repeat(50))), Ok(()));
+    assert_eq!(in_destination("b".repeat(50)).validate(), Ok(()));
     assert_eq!(
-        validate(&in_destination("b".repeat(51))),
-        Err(ValidationError::CorrelationIdTooLong {
-            at: "destination[1].correlationid".into(),
-            bytes: 51
-        })
+        refused(&in_destination("b".repeat(51))),
+        (
+            "destination[1].correlationid".into(),
+            Rule::MaxBytes { max, length: 51 }
+        )
     );
 }
 
@@ -104,14 +125,14 @@ fn a_binary_sms_needs_a_hex_body() {
         r
     };
     assert_eq!(
-        validate(&binary(SmsType::Value3, Some("48656C6c6f"))),
+        binary(SmsType::Value3, Some("48656C6c6f")).validate(),
         Ok(())
     );
-    assert_eq!(validate(&binary(SmsType::Value1, None)), Ok(()));
+    assert_eq!(binary(SmsType::Value1, None).validate(), Ok(()));
     for body in [None, Some(""), Some("48 65"), Some("<hex>")] {
         assert_eq!(
-            validate(&binary(SmsType::Value3, body)),
-            Err(ValidationError::BinarySmsWithoutHexBody),
+            documented(&binary(SmsType::Value3, body)),
+            ("channels.sms.body".into(), "seed 002, line 214"),
             "body {body:?}"
         );
     }
@@ -121,8 +142,8 @@ fn a_binary_sms_needs_a_hex_body() {
         "destination": [{"msisdn": ["+447700900123"]}]
     }));
     assert_eq!(
-        validate(&from_wire),
-        Err(ValidationError::BinarySmsWithoutHexBody)
+        documented(&from_wire),
+        ("channels.sms.body".into(), "seed 002, line 214")
     );
 }
 
@@ -136,17 +157,29 @@ fn messenger(fb: Value) -> SendMessageRequest {
 }
 
 #[test]
-fn at_most_10_quick_replies() {
-    let replies = |n: usize| {
+fn at_most_10_quick_replies_with_short_titles() {
+    let replies = |n: usize, title: &str| {
         let replies: Vec<Value> = (0..n)
-            .map(|i| json!({"content_type": "text", "title": format!("R{i}"), "payload": "P"}))
+            .map(|_| json!({"content_type": "text", "title": title, "payload": "P"}))
             .collect();
         messenger(json!({"text": "Pick one", "quick_replies": replies}))
     };
-    assert_eq!(validate(&replies(10)), Ok(()));
+    assert_eq!(replies(10, "Red").validate(), Ok(()));
     assert_eq!(
-        validate(&replies(11)),
-        Err(ValidationError::TooManyQuickReplies { count: 11 })
+        refused(&replies(11, "Red")),
+        (
+            "channels.OTT-Messaging.fb.quick_replies".into(),
+            Rule::MaxItems { max: 10, count: 11 }
+        )
+    );
+    let max = FbQuickReply::TITLE_MAX_LENGTH;
+    assert_eq!(replies(2, &"r".repeat(max)).validate(), Ok(()));
+    assert_eq!(
+        refused(&replies(2, &"r".repeat(max + 1))),
+        (
+            "channels.OTT-Messaging.fb.quick_replies[0].title".into(),
+            Rule::MaxLength { max, length: 21 }
+        )
     );
 }
 
@@ -163,13 +196,13 @@ fn at_most_3_buttons() {
             "template_type": "button", "text": "Choose", "buttons": buttons(n)
         }}}))
     };
-    assert_eq!(validate(&button_template(3)), Ok(()));
+    assert_eq!(button_template(3).validate(), Ok(()));
     assert_eq!(
-        validate(&button_template(4)),
-        Err(ValidationError::TooManyButtons {
-            at: "channels.OTT-Messaging.fb.attachment.payload.buttons".into(),
-            count: 4
-        })
+        refused(&button_template(4)),
+        (
+            "channels.OTT-Messaging.fb.attachment.payload.buttons".into(),
+            Rule::MaxItems { max: 3, count: 4 }
+        )
     );
 
     let bubble = |n| {
@@ -178,33 +211,104 @@ fn at_most_3_buttons() {
             "elements": [{"title": "First"}, {"title": "Second", "buttons": buttons(n)}]
         }}}))
     };
-    assert_eq!(validate(&bubble(3)), Ok(()));
+    assert_eq!(bubble(3).validate(), Ok(()));
     assert_eq!(
-        validate(&bubble(4)),
-        Err(ValidationError::TooManyButtons {
-            at: "channels.OTT-Messaging.fb.attachment.payload.elements[1].buttons".into(),
-            count: 4
-        })
+        refused(&bubble(4)),
+        (
+            "channels.OTT-Messaging.fb.attachment.payload.elements[1].buttons".into(),
+            Rule::MaxItems { max: 3, count: 4 }
+        )
     );
 }
 
 #[test]
-fn at_most_10_generic_template_elements() {
-    let generic = |n: usize| {
-        let elements: Vec<Value> = (0..n).map(|i| json!({"title": format!("E{i}")})).collect();
+fn generic_templates_have_at_most_10_bubbles_of_80_characters() {
+    let generic = |n: usize, title: &str, subtitle: &str| {
+        let elements: Vec<Value> = (0..n)
+            .map(|_| json!({"title": title, "subtitle": subtitle}))
+            .collect();
         messenger(json!({"attachment": {"type": "template", "payload": {
             "template_type": "generic", "elements": elements
         }}}))
     };
-    assert_eq!(validate(&generic(10)), Ok(()));
+    assert_eq!(generic(10, "E", "S").validate(), Ok(()));
     assert_eq!(
-        validate(&generic(11)),
-        Err(ValidationError::TooManyGenericElements { count: 11 })
+        refused(&generic(11, "E", "S")),
+        (
+            "channels.OTT-Messaging.fb.attachment.payload.elements".into(),
+            Rule::MaxItems { max: 10, count: 11 }
+        )
+    );
+    let max = FbGenericElement::TITLE_MAX_LENGTH;
+    assert_eq!(max, 80);
+    assert_eq!(FbGenericElement::SUBTITLE_MAX_LENGTH, 80);
+    assert_eq!(
+        generic(1, &"t".repeat(80), &"s".repeat(80)).validate(),
+        Ok(())
+    );
+    assert_eq!(
+        refused(&generic(1, "t", &"s".repeat(81))),
+        (
+            "channels.OTT-Messaging.fb.attachment.payload.elements[0].subtitle".into(),
+            Rule::MaxLength { max, length: 81 }
+        )
     );
 }
 
 #[test]
-fn voice_takes_a_callflow_or_a_prompt_not_both() {
+fn a_messenger_message_needs_text_an_attachment_or_a_sender_action() {
+    assert_eq!(
+        messenger(json!({"sender_action": "typing_on"})).validate(),
+        Ok(())
+    );
+    assert_eq!(
+        documented(&messenger(json!({"notification_type": "NO_PUSH"}))),
+        (
+            "channels.OTT-Messaging.fb".into(),
+            "seed 002, lines 752, 758, 769"
+        )
+    );
+}
+
+#[test]
+fn boarding_passes_need_a_code_and_at_most_5_fields() {
+    let pass = |code: Value, fields: usize| {
+        let mut pass = json!({
+            "passenger_name": "A B", "pnr_number": "X1", "logo_image_url": "https://l",
+            "above_bar_code_image_url": "https://a",
+            "flight_info": {"flight_number": "1", "departure_airport": {"airport_code": "PRG", "city": "Prague"},
+                "arrival_airport": {"airport_code": "LHR", "city": "London"},
+                "flight_schedule": {"departure_time": "2016-01-05T15:05"}},
+            "auxiliary_fields": vec![json!({"label": "L", "value": "V"}); fields]
+        });
+        pass.as_object_mut()
+            .unwrap()
+            .extend(code.as_object().unwrap().clone());
+        messenger(json!({"attachment": {"type": "template", "payload": {
+            "template_type": "airline_boardingpass", "intro_message": "Hi", "locale": "en_US",
+            "boarding_pass": [pass]
+        }}}))
+    };
+    assert_eq!(pass(json!({"qr_code": "M1"}), 5).validate(), Ok(()));
+    assert_eq!(
+        pass(json!({"barcode_image_url": "https://b"}), 0).validate(),
+        Ok(())
+    );
+    assert_eq!(
+        documented(&pass(json!({}), 0)),
+        (
+            "channels.OTT-Messaging.fb.attachment.payload.boarding_pass[0]".into(),
+            "seed 002, lines 1685-1686"
+        )
+    );
+    assert_eq!(
+        refused(&pass(json!({"qr_code": "M1"}), 6)).1,
+        Rule::MaxItems { max: 5, count: 6 }
+    );
+}
+
+#[test]
+fn voice_takes_a_callflow_or_a_prompt_and_no_media_with_a_callflow() {
     let voice = |callflowid: Option<&str>, promptid: Option<&str>, media: Option<&str>| {
         let mut r = crate::sms("unused", &["+447700900123"]);
         r.deliverychannel = "voice".into();
@@ -217,12 +321,141 @@ fn voice_takes_a_callflow_or_a_prompt_not_both() {
         });
         r
     };
-    assert_eq!(validate(&voice(Some("184"), None, None)), Ok(()));
-    assert_eq!(validate(&voice(None, Some("354"), None)), Ok(()));
+    assert_eq!(voice(Some("184"), None, None).validate(), Ok(()));
+    assert_eq!(voice(None, Some("354"), None).validate(), Ok(()));
+    assert_eq!(voice(None, Some("354"), Some("file")).validate(), Ok(()));
     assert_eq!(
-        validate(&voice(Some("184"), Some("354"), None)),
-        Err(ValidationError::VoiceCallflowAndPrompt)
+        documented(&voice(Some("184"), Some("354"), None)),
+        ("channels.voice.promptid".into(), "seed 002, lines 235-246")
     );
+    assert_eq!(
+        documented(&voice(Some("184"), None, Some("file"))),
+        ("channels.voice.media".into(), "seed 002, lines 239, 246")
+    );
+}
+
+fn push(block: Value) -> SendMessageRequest {
+    request(json!({
+        "appid": "app-1",
+        "deliverychannel": "push",
+        "channels": {"push": block},
+        "destination": [{"userid": ["4545"]}]
+    }))
+}
+
+#[test]
+fn push_needs_android_ios_or_web_and_fits_4_kb() {
+    assert_eq!(push(json!({"ios": {"text": "Hi"}})).validate(), Ok(()));
+    assert_eq!(
+        documented(&push(json!({"pushref": "r"}))),
+        ("channels.push".into(), "seed 002, line 296")
+    );
+    // `{"android":{"text":"…"}}` is 23 bytes around the text.
+    let max = webex_connect::types::PushMessage::MAX_BYTES;
+    assert_eq!(max, 4096);
+    let text = |n: usize| push(json!({"android": {"text": "x".repeat(n)}}));
+    assert_eq!(text(max - 23).validate(), Ok(()));
+    assert_eq!(
+        refused(&text(max - 22)),
+        ("channels.push".into(), Rule::MaxBytes { max, length: 4097 })
+    );
+}
+
+#[test]
+fn notification_actions_need_a_value_except_open_app() {
+    let action = |action: Value| {
+        push(json!({"android": {"text": "Hi", "extras": {"notificationaction": action}}}))
+    };
+    assert_eq!(action(json!({"action": "OPEN_APP"})).validate(), Ok(()));
+    assert_eq!(action(json!({"action": "OPENAPP"})).validate(), Ok(()));
+    assert_eq!(
+        action(json!({"action": "OPEN_URL", "value": "www.bbc.com"})).validate(),
+        Ok(())
+    );
+    for bad in [
+        json!({"action": "DEEPLINK"}),
+        json!({"action": "OPEN_URL", "value": " "}),
+    ] {
+        assert_eq!(
+            documented(&action(bad)),
+            (
+                "channels.push.android.extras.notificationaction.value".into(),
+                "seed 002, lines 372-385, 450-465"
+            )
+        );
+    }
+}
+
+#[test]
+fn web_push_lives_at_most_51840000_seconds_in_either_form() {
+    let max = WebTimeToLiveSeconds::MAXIMUM;
+    assert_eq!(max, 51_840_000);
+    let ttl = |ttl: Value| {
+        push(
+            json!({"web": {"title": "T", "text": "x", "platform_types": ["chrome"],
+            "extras": {"time_to_live": ttl}}}),
+        )
+    };
+    let at = "channels.push.web.extras.time_to_live".to_owned();
+    let over = Rule::Maximum {
+        max: 51_840_000.0,
+        exclusive: false,
+        value: 51_840_001.0,
+    };
+    assert_eq!(ttl(json!(max)).validate(), Ok(()));
+    assert_eq!(ttl(json!("51840000")).validate(), Ok(()));
+    assert_eq!(refused(&ttl(json!(max + 1))), (at.clone(), over.clone()));
+    assert_eq!(refused(&ttl(json!("51840001"))), (at.clone(), over));
+    assert_eq!(
+        documented(&ttl(json!("<integer value>"))),
+        (at, "seed 002, lines 505, 524")
+    );
+}
+
+#[test]
+fn appid_is_required_for_push_in_app_messenger_whatsapp_and_apple() {
+    let without = |channel: &str| {
+        request(json!({
+            "deliverychannel": channel,
+            "channels": {"OTT-Messaging": {"fb": {"text": "hi"}}, "push": {"ios": {"text": "hi"}}},
+            "destination": [{"psid": ["1"]}]
+        }))
+    };
+    for channel in [
+        "push",
+        "appmessaging",
+        "fb",
+        "whatsapp",
+        "applebusinesschat",
+        "AppleBusinessChat",
+    ] {
+        assert_eq!(
+            documented(&without(channel)),
+            ("appid".into(), "seed 002, line 35"),
+            "{channel}"
+        );
+    }
+    assert_eq!(without("sms").validate(), Ok(()));
+    let mut with = without("fb");
+    with.appid = Some("app-1".into());
+    assert_eq!(with.validate(), Ok(()));
+}
+
+#[test]
+fn one_gtr_id_per_destination_entry() {
+    let with = |ids: usize| {
+        let mut r = crate::sms("Hello", &["+447700900123"]);
+        r.destination.push(r.destination[0].clone());
+        r.gtr_id = Some(vec!["gtr".to_owned(); ids]);
+        r
+    };
+    assert_eq!(with(2).validate(), Ok(()));
+    for ids in [1, 3] {
+        assert_eq!(
+            documented(&with(ids)),
+            ("gtrId".into(), "seed 002, lines 95-96")
+        );
+    }
 }
 
 /// The seed's own request examples respect every limit.
@@ -231,8 +464,23 @@ fn the_spec_request_examples_pass() {
     for (name, value) in crate::spec_examples("request_") {
         let request: SendMessageRequest =
             serde_json::from_value(value).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(validate(&request), Ok(()), "{name}");
+        assert_eq!(request.validate(), Ok(()), "{name}");
     }
+}
+
+/// What the platform sends is never refused for a rule about what we send:
+/// the answer and the notifications have no limits to break, and a request
+/// over the limits still reads (a captured request, say).
+#[test]
+fn a_request_over_the_limits_still_reads() {
+    let long = request(json!({
+        "deliverychannel": "fb",
+        "channels": {"OTT-Messaging": {"fb": {"quick_replies": [
+            {"content_type": "text", "title": "t".repeat(200), "payload": "p".repeat(5000)}
+        ]}}},
+        "destination": [{"psid": ["1"], "correlationid": "c".repeat(300)}]
+    }));
+    assert!(long.validate().is_err());
 }
 
 #[tokio::test]
@@ -254,10 +502,19 @@ async fn a_request_over_a_limit_is_not_sent() {
     assert!(
         matches!(
             error.validation(),
-            Some(ValidationError::CorrelationIdTooLong { bytes: 51, .. })
+            Some(ValidationError { path, rule: Rule::MaxBytes { length: 51, .. }, .. })
+                if path == "correlationid"
         ),
         "{error:?}"
     );
     assert!(matches!(error, Error::Invalid(_)));
+    assert!(!error.to_string().contains("xxxx"), "{error}");
+    // The generated method refuses it too, before sending.
+    let error = client.send_message(&request).await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("`correlationid` is 51 bytes long; at most 50 (x-max-bytes)"),
+        "{message}"
+    );
     server.verify().await;
 }
