@@ -58,20 +58,23 @@ mod unions {
     }
 
     #[test]
-    fn errors_for_a_known_tag_name_the_tag_and_the_field() {
-        let error =
-            serde_json::from_value::<Content>(json!({"type": "image", "payload": {"url": 5}}))
-                .unwrap_err()
-                .to_string();
-        assert!(error.contains("Content with type \"image\""), "{error}");
-        assert!(error.contains("payload.url"), "{error}");
-        let missing = serde_json::from_value::<Content>(json!({"type": "text"}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            missing.contains("type \"text\"") && missing.contains("payload"),
-            "{missing}"
-        );
+    fn errors_for_a_known_tag_carry_the_field_path() {
+        fn path_of(text: &str) -> (String, String) {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let error =
+                serde_path_to_error::deserialize::<_, Content>(&mut deserializer).unwrap_err();
+            (error.path().to_string(), error.into_inner().to_string())
+        }
+        // The usual wire order, the tag first: the path of the bad field is
+        // structured, serde_path_to_error sees through the union.
+        let (path, message) = path_of(r#"{"type": "image", "payload": {"url": 5}}"#);
+        assert_eq!(path, "payload.url", "{message}");
+        assert!(message.contains("expected a string"), "{message}");
+        // Fields read before the tag were buffered: the message names the path.
+        let (_, message) = path_of(r#"{"payload": {"url": 5}, "type": "image"}"#);
+        assert!(message.contains("`payload.url`"), "{message}");
+        let (_, missing) = path_of(r#"{"type": "text"}"#);
+        assert!(missing.contains("payload"), "{missing}");
     }
 
     #[test]
