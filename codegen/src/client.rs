@@ -42,7 +42,11 @@ pub(crate) fn patch(file: &mut File) -> Result<(), Error> {
         if !is_inherent_client_impl(block) {
             continue;
         }
-        if block.items.iter().any(|item| is_fn_named(item, "new_with_client")) {
+        if block
+            .items
+            .iter()
+            .any(|item| is_fn_named(item, "new_with_client"))
+        {
             block.items.retain(|item| !is_fn_named(item, "new"));
             block.items.extend(constructors());
         }
