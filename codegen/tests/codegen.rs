@@ -133,3 +133,72 @@ paths:
         assert!(summary.tri_states.is_empty());
     }
 }
+
+mod client {
+    const SPEC: &str = "\
+openapi: 3.0.3
+info: {title: t, version: '7'}
+paths:
+  /channels/{channel_id}/contacts/{contact_id}:
+    delete:
+      operationId: delete_contact
+      parameters:
+        - {name: channel_id, in: path, required: true, schema: {type: string}}
+        - {name: contact_id, in: path, required: true, schema: {type: string}}
+        - {name: x-trace, in: header, required: true, schema: {type: string}}
+      responses:
+        '204': {description: deleted}
+  /channels:
+    get:
+      operationId: list_channels
+      responses:
+        '204': {description: none}
+";
+
+    fn generated() -> String {
+        let options = codegen::Options {
+            module_path: "crate::t".to_owned(),
+            spec_name: "t.yaml".to_owned(),
+            regen_command: "regen".to_owned(),
+        };
+        codegen::generate(SPEC, &options).unwrap()
+    }
+
+    #[test]
+    fn every_path_parameter_goes_through_the_runtime_by_name() {
+        let code = generated();
+        assert!(!code.contains("encode_path"), "{code}");
+        for name in ["channel_id", "contact_id"] {
+            let call = format!("::bindings_runtime::path::segment(\"{name}\"");
+            assert!(code.contains(&call), "{name} is not checked:\n{code}");
+        }
+    }
+
+    #[test]
+    fn no_api_version_header_is_written_and_header_parameters_stay() {
+        let code = generated();
+        assert!(!code.contains("api-version"), "{code}");
+        assert!(code.contains("\"x-trace\""), "{code}");
+        assert!(code.contains("HeaderMap::with_capacity(1usize)"), "{code}");
+        // An operation without header parameters builds no header map.
+        let list = &code[code.find("pub async fn list_channels").unwrap()..];
+        let list = &list[..list.find("match response").unwrap()];
+        assert!(!list.contains("header_map"), "{list}");
+    }
+
+    #[test]
+    fn requests_go_out_through_the_runtime_not_progenitor_hooks() {
+        let code = generated();
+        assert_eq!(
+            code.matches("self.inner.execute(&self.client, request, &info)")
+                .count(),
+            2,
+            "{code}"
+        );
+        for gone in ["self.pre(", "self.exec(", "ClientHooks", "pub fn new("] {
+            assert!(!code.contains(gone), "`{gone}` is still generated");
+        }
+        assert!(code.contains("pub use bindings_runtime::{Error, ResponseValue};"));
+        assert!(code.contains("pub fn from_parts(parts: ::bindings_runtime::Parts)"));
+    }
+}
