@@ -409,3 +409,64 @@ impl<J: Judge> IntoResponse for Rejection<J> {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn settle_released(store: &MemoryStore) {
+        // The release runs on a spawned task: let it.
+        for _ in 0..100 {
+            if store.is_empty() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claim_dropped_before_it_is_settled_is_released() {
+        let store = Arc::new(MemoryStore::new());
+        assert_eq!(store.claim(b"key").await.unwrap(), Claim::New);
+        let claimed = Claimed {
+            store: Arc::clone(&store) as Arc<dyn Dedup>,
+            key: b"key"[..].into(),
+            settled: false,
+        };
+        // As when the connection closes while the handler runs.
+        drop(claimed);
+        settle_released(&store).await;
+        assert_eq!(store.claim(b"key").await.unwrap(), Claim::New);
+    }
+
+    #[tokio::test]
+    async fn a_settled_claim_is_kept_or_released_as_it_was_handed_over() {
+        let store = Arc::new(MemoryStore::new());
+        for (key, handed_over, after) in [
+            (&b"kept"[..], true, Claim::Done),
+            (b"released", false, Claim::New),
+        ] {
+            assert_eq!(store.claim(key).await.unwrap(), Claim::New);
+            Claimed {
+                store: Arc::clone(&store) as Arc<dyn Dedup>,
+                key: key.into(),
+                settled: false,
+            }
+            .settle(handed_over)
+            .await;
+            tokio::task::yield_now().await;
+            assert_eq!(store.claim(key).await.unwrap(), after);
+        }
+    }
+
+    #[test]
+    fn body_digest_is_sha1() {
+        assert_eq!(
+            body_digest(b"abc"),
+            [
+                0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e, 0x25, 0x71, 0x78, 0x50,
+                0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d
+            ]
+        );
+    }
+}
