@@ -27,6 +27,14 @@
 //! # Ok::<(), webhook::WebhookError>(())
 //! ```
 //!
+//! One reading of the unverified bytes chooses the secret, and the event
+//! handed on must name the channel of that secret: a body that repeats
+//! `data`, `channel` or `id` (in any spelling, `"\u0069d"` included) is
+//! refused, so no reader can take another channel from it.
+//!
+//! [`receive`] is the same judgement for a receiver: a body that verifies
+//! but does not parse is still handed on, as a [`Delivery`] with its bytes
+//! and the parse error, with a stable key for recognising re-deliveries.
 //! The steps are public too: [`verify`] checks a signature with one secret,
 //! [`parse`] reads an event from bytes already verified, and [`sign`] computes
 //! the header value (for tests and tools). With the `axum` feature,
