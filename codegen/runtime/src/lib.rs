@@ -16,6 +16,8 @@
 //! - [`rate_limit`]: `Retry-After` (seconds or HTTP-date) and the
 //!   `X-RateLimit-*` headers ([`RateLimit`]).
 //! - [`path`]: each path parameter as exactly one segment.
+//! - `receiver` (feature `axum`): what every webhook receiver shares: body
+//!   limits and timeouts, inline or queued hand-over, de-duplication.
 //! - [`error`]: [`Error`] and [`ResponseValue`], what generated operations
 //!   return: `progenitor-client`'s shape, plus typed refusals.
 
@@ -24,6 +26,8 @@ pub mod credential;
 pub mod error;
 pub mod path;
 pub mod rate_limit;
+#[cfg(feature = "axum")]
+pub mod receiver;
 pub mod retry;
 pub mod runtime;
 pub mod validate;

@@ -1,55 +1,174 @@
-//! What a webhook receiver pays per event: verifying the signature, reading
-//! the typed event, and dispatching a tagged union. Run with `cargo bench -p amio`.
+//! What a webhook receiver pays per event: verifying the signature and
+//! reading the typed event, on four bodies, each beside what the same bytes
+//! cost read another way in the same run:
+//!
+//! - `verify_and_parse`: the pre-scan, the HMAC and the typed parse;
+//! - `hmac_and_variant`: the HMAC, then a plain serde derive of the event's
+//!   own variant (no dispatch on `event`);
+//! - `hmac_and_ignored`: the HMAC, then `serde_json::from_slice::<IgnoredAny>`
+//!   (the limit: reading the JSON and keeping nothing).
+//!
+//! The allocation counts come from divan's counting allocator. Run with
+//! `cargo bench -p amio --bench webhook`.
 
 use std::sync::LazyLock;
 
-use amio::types::{Content, WebhookEvent};
+use amio::types::{Content, MessageEchoEvent, MessageReceivedEvent, MessagesDeliveredEvent};
 use amio::webhook::{self, Secrets};
+use serde_json::json;
+
+#[global_allocator]
+static ALLOC: divan::AllocProfiler = divan::AllocProfiler::system();
 
 fn main() {
-    // Read the spec before timing starts.
-    LazyLock::force(&RECEIVED);
+    // Build the bodies before timing starts.
+    for name in BODIES {
+        LazyLock::force(&body(name).bytes);
+    }
     divan::main();
 }
 
-/// The docs' reference vector (seed 000, "Webhooks").
 const SECRET: &[u8] = b"WebhookSecret";
-const DELIVERED: &[u8] = br#"{"event":"messages_delivered","timestamp":"2018-03-01T11:54:14.886Z","data":{"channel":{"id":"viber_service_messages_test","type":"viber"},"contact":{"phone_number":"+420606123456"},"messages":[{"id":"151990525359991"}]}}"#;
-const SIGNATURE: &str = "sha1=cb041d03489e961730cb6c7a6d1edf58ae88ef13";
 
-/// The spec's `message_received` example (with NLP intents), as compact JSON.
-static RECEIVED: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/amio.yaml");
-    let text = std::fs::read_to_string(path).expect("the spec reads");
-    let spec: serde_json::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
-    let example = spec
-        .pointer("/components/examples/webhook_message_received/value")
-        .expect("the spec has the message_received example");
-    serde_json::to_vec(example).expect("JSON")
-});
+/// The bodies, by name: the docs' reference vector, a text message, and the
+/// two large ones (about 64 KiB).
+const BODIES: [&str; 4] = [
+    "delivered_reference",
+    "received_text",
+    "received_nlp_64k",
+    "echo_text_64k",
+];
 
-#[divan::bench]
-fn verify_signature() -> bool {
-    webhook::verify(
-        divan::black_box(SECRET),
-        divan::black_box(DELIVERED),
-        Some(SIGNATURE),
-    )
-    .is_ok()
+struct Body {
+    bytes: LazyLock<(Vec<u8>, String)>,
 }
 
-#[divan::bench]
-fn parse_message_received() -> WebhookEvent {
-    webhook::parse(divan::black_box(&RECEIVED)).expect("the benchmark body parses")
+fn signed(value: &serde_json::Value) -> (Vec<u8>, String) {
+    let bytes = serde_json::to_vec(value).expect("JSON");
+    let signature = webhook::sign(SECRET, &bytes);
+    (bytes, signature)
 }
 
-#[divan::bench]
-fn verify_and_parse_delivered(bencher: divan::Bencher) {
+/// The docs' reference vector (seed 000, "Webhooks"), 221 bytes.
+static DELIVERED: Body = Body {
+    bytes: LazyLock::new(|| {
+        let bytes = br#"{"event":"messages_delivered","timestamp":"2018-03-01T11:54:14.886Z","data":{"channel":{"id":"viber_service_messages_test","type":"viber"},"contact":{"phone_number":"+420606123456"},"messages":[{"id":"151990525359991"}]}}"#.to_vec();
+        let signature = "sha1=cb041d03489e961730cb6c7a6d1edf58ae88ef13".to_owned();
+        (bytes, signature)
+    }),
+};
+
+fn received(intents: Vec<serde_json::Value>) -> serde_json::Value {
+    json!({
+        "event": "message_received",
+        "timestamp": "2016-10-06T13:42:48.000Z",
+        "data": {
+            "id": "6456078996108088196",
+            "channel": {"id": "6456078759331238786", "type": "facebook_messenger", "name": "Amio Bot"},
+            "contact": {"id": "6456078781510718339"},
+            "content": {"type": "text", "payload": "What's the weather today?"},
+            "nlp": {"intents": intents, "native_data": {}}
+        }
+    })
+}
+
+/// A text message with one intent, as in the spec's example (about 370 bytes).
+static RECEIVED_TEXT: Body = Body {
+    bytes: LazyLock::new(|| {
+        signed(&received(vec![
+            json!({"confidence": 0.99847021852548, "id": "weather"}),
+        ]))
+    }),
+};
+
+/// A text message with 1,400 NLP intents (about 64 KiB).
+static RECEIVED_NLP: Body = Body {
+    bytes: LazyLock::new(|| {
+        let intents = (0..1400)
+            .map(|i| json!({"confidence": 1.0 / f64::from(i + 2), "id": format!("intent_{i}")}))
+            .collect();
+        signed(&received(intents))
+    }),
+};
+
+/// An echo of a text message of 64 KiB.
+static ECHO_TEXT: Body = Body {
+    bytes: LazyLock::new(|| {
+        let sentence =
+            "We know, we try really hard to bring always something more to our beloved customers! ";
+        let payload = sentence.repeat(64 * 1024 / sentence.len());
+        signed(&json!({
+            "event": "message_echo",
+            "timestamp": "2016-10-06T13:42:48.000Z",
+            "data": {
+                "id": "6456078996108088196",
+                "channel": {"id": "6456078759331238786", "type": "facebook_messenger", "name": "Amio Bot"},
+                "contact": {"id": "6456078781510718339"},
+                "content": {"type": "text", "payload": payload},
+                "metadata": {"any": "arbitrary data"}
+            }
+        }))
+    }),
+};
+
+fn body(name: &str) -> &'static Body {
+    match name {
+        "delivered_reference" => &DELIVERED,
+        "received_text" => &RECEIVED_TEXT,
+        "received_nlp_64k" => &RECEIVED_NLP,
+        "echo_text_64k" => &ECHO_TEXT,
+        other => panic!("no body {other}"),
+    }
+}
+
+#[divan::bench(args = BODIES)]
+fn verify_and_parse(bencher: divan::Bencher, name: &str) {
+    let (bytes, signature) = &*body(name).bytes;
     let secrets = Secrets::single(SECRET);
-    bencher.bench(|| {
-        webhook::verify_and_parse(&secrets, divan::black_box(DELIVERED), Some(SIGNATURE))
-            .expect("the reference vector verifies")
-    });
+    bencher
+        .counter(divan::counter::BytesCount::of_slice(bytes))
+        .bench(|| {
+            webhook::verify_and_parse(&secrets, divan::black_box(bytes), Some(signature))
+                .expect("the benchmark body verifies")
+        });
+}
+
+/// The HMAC, then the variant's own derive: what owned types can do at best.
+#[divan::bench(args = BODIES)]
+fn hmac_and_variant(bencher: divan::Bencher, name: &str) {
+    let (bytes, signature) = &*body(name).bytes;
+    let read: fn(&[u8]) -> usize = match name {
+        "delivered_reference" => |bytes| {
+            let event: MessagesDeliveredEvent = serde_json::from_slice(bytes).expect("parses");
+            event.data.messages.len()
+        },
+        "echo_text_64k" => |bytes| {
+            let event: MessageEchoEvent = serde_json::from_slice(bytes).expect("parses");
+            event.data.id.len()
+        },
+        _ => |bytes| {
+            let event: MessageReceivedEvent = serde_json::from_slice(bytes).expect("parses");
+            event.data.id.len()
+        },
+    };
+    bencher
+        .counter(divan::counter::BytesCount::of_slice(bytes))
+        .bench(|| {
+            webhook::verify(SECRET, divan::black_box(bytes), Some(signature)).expect("verifies");
+            read(divan::black_box(bytes))
+        });
+}
+
+/// The HMAC, then reading the JSON and keeping nothing: the limit.
+#[divan::bench(args = BODIES)]
+fn hmac_and_ignored(bencher: divan::Bencher, name: &str) {
+    let (bytes, signature) = &*body(name).bytes;
+    bencher
+        .counter(divan::counter::BytesCount::of_slice(bytes))
+        .bench(|| {
+            webhook::verify(SECRET, divan::black_box(bytes), Some(signature)).expect("verifies");
+            serde_json::from_slice::<serde::de::IgnoredAny>(divan::black_box(bytes)).expect("JSON")
+        });
 }
 
 #[divan::bench(args = [

@@ -12,10 +12,12 @@
 //! `AMIO_WEBHOOK_SECRET` is the webhook secret of your channel (one secret for
 //! every channel here; see `Secrets` for one per channel). `PORT` changes the
 //! port (default 3000). Expose it to Amio through a tunnel or a reverse proxy.
+//!
+//! Amio gets `200 OK` as soon as a verified webhook is in the queue; a task
+//! prints it afterwards. Re-deliveries of a webhook already queued are
+//! answered `200` and not queued again.
 
-use std::convert::Infallible;
-
-use amio::webhook::axum::Receiver;
+use amio::webhook::axum::{DEFAULT_HEADER_TIMEOUT, Delivery, MemoryStore, Receiver, serve};
 use amio::webhook::{Event, Secrets};
 
 #[tokio::main]
@@ -29,32 +31,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(_) => 3000,
     };
 
-    let receiver = Receiver::new(Secrets::single(secret));
-    let app = axum::Router::new().route(
-        "/webhook",
-        receiver.handle(|event: Event| async move {
-            // Runs only for a verified event; Amio gets 200 OK when it returns.
-            match &event {
-                Event::MessageReceived(received) => println!(
-                    "message from contact {:?} on channel {}: {:?}",
-                    received.data.contact.id, received.data.channel.id, received.data.content
-                ),
-                other if other.is_unknown() => println!("unknown event `{}`", other.event()),
-                other => println!("{} event", other.event()),
-            }
-            match serde_json::to_string_pretty(&event) {
-                Ok(json) => println!("{json}"),
-                Err(error) => eprintln!("printing the event: {error}"),
-            }
-            Ok::<(), Infallible>(())
-        }),
-    );
+    let (queue, mut deliveries) = tokio::sync::mpsc::channel::<Delivery>(1024);
+    tokio::spawn(async move {
+        while let Some(delivery) = deliveries.recv().await {
+            print(delivery);
+        }
+    });
+
+    let receiver = Receiver::new(Secrets::single(secret)).deduplicate(MemoryStore::new());
+    let app = axum::Router::new().route("/webhook", receiver.queued(queue));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!(
         "receiving Amio webhooks on http://{}/webhook",
         listener.local_addr()?
     );
-    axum::serve(listener, app).await?;
-    Ok(())
+    match serve(listener, app, DEFAULT_HEADER_TIMEOUT).await {}
+}
+
+fn print(delivery: Delivery) {
+    let key = delivery.key_hex();
+    match &delivery.event {
+        Ok(Event::MessageReceived(received)) => println!(
+            "{key}: message from contact {:?} on channel {}: {:?}",
+            received.data.contact.id, received.data.channel.id, received.data.content
+        ),
+        Ok(other) if other.is_unknown() => println!("{key}: unknown event `{}`", other.event()),
+        Ok(other) => println!("{key}: {} event", other.event()),
+        // Signed by Amio, but not an event these bindings can read: keep it.
+        Err(error) => println!(
+            "{key}: unreadable ({error}): {}",
+            String::from_utf8_lossy(&delivery.body)
+        ),
+    }
 }

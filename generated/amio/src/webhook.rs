@@ -27,6 +27,14 @@
 //! # Ok::<(), webhook::WebhookError>(())
 //! ```
 //!
+//! One reading of the unverified bytes chooses the secret, and the event
+//! handed on must name the channel of that secret: a body that repeats
+//! `data`, `channel` or `id` (in any spelling, `"\u0069d"` included) is
+//! refused, so no reader can take another channel from it.
+//!
+//! [`receive`] is the same judgement for a receiver: a body that verifies
+//! but does not parse is still handed on, as a [`Delivery`] with its bytes
+//! and the parse error, with a stable key for recognising re-deliveries.
 //! The steps are public too: [`verify`] checks a signature with one secret,
 //! [`parse`] reads an event from bytes already verified, and [`sign`] computes
 //! the header value (for tests and tools). With the `axum` feature,
@@ -46,6 +54,7 @@ use sha1::Sha1;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod prescan;
 
 /// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
 /// `event`.
@@ -83,15 +92,19 @@ fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
 /// );
 /// ```
 pub fn sign(secret: &[u8], raw_body: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = mac(secret, raw_body).finalize().into_bytes();
-    let mut header = String::with_capacity(PREFIX.len() + 2 * DIGEST_LEN);
-    header.push_str(PREFIX);
-    for byte in digest.iter() {
-        header.push(char::from(HEX[usize::from(byte >> 4)]));
-        header.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    format!("{PREFIX}{}", hex(&digest))
+}
+
+/// `bytes` in lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
-    header
+    text
 }
 
 /// Why a signature was refused. The messages name the header and what is
@@ -253,16 +266,32 @@ impl ParseError {
 /// # Ok::<(), webhook::ParseError>(())
 /// ```
 pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
+    // The fast path reads the bytes once; only a failure pays for a second
+    // reading that tracks the JSON path.
+    match serde_json::from_slice(raw_body) {
+        Ok(event) => Ok(event),
+        Err(first) => Err(parse_failure(raw_body, &first)),
+    }
+}
+
+/// The error of a body that does not parse, with the JSON path of the fault.
+#[cold]
+fn parse_failure(raw_body: &[u8], first: &serde_json::Error) -> ParseError {
     let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
-    let event = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        parse_error(path, &error.into_inner())
-    })?;
-    // Only whitespace may follow the event.
-    deserializer
-        .end()
-        .map_err(|error| parse_error(".".to_owned(), &error))?;
-    Ok(event)
+    let parsed: Result<Event, _> = serde_path_to_error::deserialize(&mut deserializer);
+    match parsed {
+        Err(error) => {
+            let path = error.path().to_string();
+            parse_error(path, &error.into_inner())
+        }
+        // Only whitespace may follow the event.
+        Ok(_) => match deserializer.end() {
+            Err(error) => parse_error(".".to_owned(), &error),
+            // Both readings are the same parser over the same bytes: this
+            // is not reached, but the first error is kept if it is.
+            Ok(()) => parse_error(".".to_owned(), first),
+        },
+    }
 }
 
 fn parse_error(path: String, error: &serde_json::Error) -> ParseError {
@@ -434,15 +463,16 @@ impl Secrets {
         self
     }
 
-    /// The secret that signs `raw_body`, chosen by its `data.channel.id`.
-    fn for_body(&self, raw_body: &[u8]) -> Result<&[u8], WebhookError> {
-        let secret = match channel_id(raw_body) {
+    /// The secret of the channel `channel_id` (the default one for a
+    /// channel without its own, or for a body that names no channel).
+    fn secret_for(&self, channel_id: Option<&str>) -> Result<&[u8], WebhookError> {
+        let secret = match channel_id {
             Some(id) => self
                 .channels
-                .get(id.as_ref())
+                .get(id)
                 .or(self.default.as_ref())
                 .ok_or_else(|| WebhookError::UnknownChannel {
-                    channel_id: id.into_owned(),
+                    channel_id: id.to_owned(),
                 })?,
             None => self
                 .default
@@ -453,32 +483,7 @@ impl Secrets {
     }
 }
 
-/// The channel id of an unverified body: `data.channel.id` as a string, and
-/// nothing else. `None` when the body is not JSON, or has no such string.
-fn channel_id(raw_body: &[u8]) -> Option<Cow<'_, str>> {
-    #[derive(serde::Deserialize)]
-    struct Body<'a> {
-        #[serde(borrow)]
-        data: Option<Data<'a>>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Data<'a> {
-        #[serde(borrow)]
-        channel: Option<Channel<'a>>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Channel<'a> {
-        #[serde(borrow)]
-        id: Option<Id<'a>>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Id<'a>(#[serde(borrow)] Cow<'a, str>);
-
-    let body: Body<'_> = serde_json::from_slice(raw_body).ok()?;
-    Some(body.data?.channel?.id?.0)
-}
-
-/// Why [`verify_and_parse`] refused a webhook.
+/// Why [`verify_and_parse`] or [`receive`] refused a webhook.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
@@ -495,7 +500,28 @@ pub enum WebhookError {
     /// there is no default secret.
     #[error("the webhook body has no `data.channel.id`, and there is no default secret")]
     MissingChannelId,
-    /// The signature is valid, but the body is not a webhook event.
+    /// A key on the path the secret is chosen by (`data`, `data.channel`,
+    /// `data.channel.id`) appears twice in one object, however it is
+    /// spelled (`"\u0069d"` is `"id"`): readers may disagree on the
+    /// channel, so the body is not judged at all.
+    #[error("the webhook body repeats the key `{path}`, which chooses the secret")]
+    RepeatedKey {
+        /// The path of the repeated key, such as `data.channel.id`.
+        path: &'static str,
+    },
+    /// The typed event names another channel than the one whose secret
+    /// verified the body (a safeguard: the pre-scan and the parser read the
+    /// same bytes and should never disagree).
+    #[error("the event names channel {event:?}, but the body was verified for {verified:?}")]
+    ChannelMismatch {
+        /// The channel whose secret was used (`None`: the default secret,
+        /// for a body naming no channel).
+        verified: Option<String>,
+        /// The channel of the parsed event.
+        event: Option<String>,
+    },
+    /// The signature is valid, but the body is not a webhook event (only
+    /// from [`verify_and_parse`]: [`receive`] delivers such a body).
     #[error(transparent)]
     Parse(#[from] ParseError),
 }
@@ -503,29 +529,163 @@ pub enum WebhookError {
 impl WebhookError {
     /// The HTTP status a receiver answers with: 400 for a signed body that
     /// does not parse, 401 for everything else (the request is not proven to
-    /// come from Amio).
+    /// come from Amio, or not for the channel it names).
     pub fn http_status(&self) -> u16 {
         match self {
             Self::Parse(_) => 400,
-            Self::Signature(_) | Self::UnknownChannel { .. } | Self::MissingChannelId => 401,
+            Self::Signature(_)
+            | Self::UnknownChannel { .. }
+            | Self::MissingChannelId
+            | Self::RepeatedKey { .. }
+            | Self::ChannelMismatch { .. } => 401,
         }
     }
+}
+
+/// A body judged once: the digest of its verified signature, the channel
+/// whose secret verified it, and the event read from it.
+struct Judged<'a> {
+    digest: [u8; DIGEST_LEN],
+    channel_id: Option<Cow<'a, str>>,
+    event: Result<Event, ParseError>,
+}
+
+/// The one judgement of a body, shared by [`verify_and_parse`] and
+/// [`receive`].
+///
+/// One pre-scan of the unverified bytes reads `data.channel.id` (refusing a
+/// body that repeats a key on that path) and `event`; the secret of that
+/// channel checks the HMAC; only then is the event parsed, and its channel
+/// must be the one verified. So the channel whose secret was used is always
+/// the channel of the event handed on.
+fn judge<'a>(
+    secrets: &Secrets,
+    raw_body: &'a [u8],
+    header: Option<&str>,
+) -> Result<Judged<'a>, WebhookError> {
+    let digest = decode_header(header)?;
+    let scan = prescan::scan(raw_body).map_err(|path| WebhookError::RepeatedKey { path })?;
+    let secret = secrets.secret_for(scan.channel_id.as_deref())?;
+    check(secret, raw_body, &digest)?;
+    let event = if scan.repeated_event {
+        Err(ParseError::Invalid {
+            path: "event".to_owned(),
+            message: "the key `event` appears twice".to_owned(),
+        })
+    } else {
+        parse(raw_body)
+    };
+    if let Ok(event) = &event
+        && event.channel_id() != scan.channel_id.as_deref()
+    {
+        return Err(WebhookError::ChannelMismatch {
+            verified: scan.channel_id.map(Cow::into_owned),
+            event: event.channel_id().map(str::to_owned),
+        });
+    }
+    Ok(Judged {
+        digest,
+        channel_id: scan.channel_id,
+        event,
+    })
 }
 
 /// Verifies a webhook and reads its event: the secret is chosen by the body's
 /// `data.channel.id` (the only thing read before verification), the signature
 /// is checked over the raw bytes in constant time, and only then is the body
-/// parsed (see [`parse`]).
+/// parsed (see [`parse`]); the event's channel is the one verified.
 ///
 /// `header` is the value of the `X-Hub-Signature` request header, `None` when
-/// the request has none.
+/// the request has none. A signed body that is not an event is an error
+/// here ([`WebhookError::Parse`]); [`receive`] hands it on instead.
 pub fn verify_and_parse(
     secrets: &Secrets,
     raw_body: &[u8],
     header: Option<&str>,
 ) -> Result<Event, WebhookError> {
-    let digest = decode_header(header)?;
-    let secret = secrets.for_body(raw_body)?;
-    check(secret, raw_body, &digest)?;
-    Ok(parse(raw_body)?)
+    Ok(judge(secrets, raw_body, header)?.event?)
+}
+
+/// A verified webhook, whether or not it parsed: what a receiver hands on.
+///
+/// Nothing verified is lost: a body that Amio signed but that is not an
+/// event these bindings can read keeps its bytes and the parse error in
+/// `event`, and the receiver still accepts it (answering `400` would make
+/// Amio re-deliver it six times and then discard it).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// A stable key of this delivery: the HMAC digest of the body. Amio's
+    /// re-deliveries of a webhook carry the same body, so the same key;
+    /// [`Delivery::key_hex`] spells it for a text store.
+    pub key: [u8; DIGEST_LEN],
+    /// The channel whose secret verified the body: its `data.channel.id`,
+    /// or `None` when the body names none (verified by the default
+    /// secret). Trust this one, not a channel read from `body` by another
+    /// parser.
+    pub channel_id: Option<String>,
+    /// The raw body, exactly as received and signed.
+    pub body: bytes::Bytes,
+    /// The typed event, or why the body is not one.
+    pub event: Result<Event, ParseError>,
+}
+
+impl Delivery {
+    /// [`Delivery::key`] in lowercase hex (40 digits).
+    pub fn key_hex(&self) -> String {
+        hex(&self.key)
+    }
+}
+
+/// Verifies a webhook and hands on what it holds: like [`verify_and_parse`],
+/// but a verified body that does not parse is a [`Delivery`] too, with its
+/// bytes and the parse error. The errors are the refusals (401): the body
+/// is not proven to come from Amio for the channel it names.
+///
+/// ```
+/// use amio::webhook::{self, Secrets};
+///
+/// let secrets = Secrets::single("secret");
+/// let body = br#"{"event":"postback","timestamp":"not a time","data":{"channel":{"id":"1"}}}"#;
+/// let header = webhook::sign(b"secret", body);
+/// let delivery = webhook::receive(&secrets, bytes::Bytes::from_static(body), Some(&header))?;
+/// assert_eq!(delivery.channel_id.as_deref(), Some("1"));
+/// assert!(delivery.event.is_err(), "signed, but not a postback these bindings can read");
+/// assert_eq!(&delivery.body[..], body);
+/// # Ok::<(), webhook::WebhookError>(())
+/// ```
+pub fn receive(
+    secrets: &Secrets,
+    raw_body: bytes::Bytes,
+    header: Option<&str>,
+) -> Result<Delivery, WebhookError> {
+    let judged = judge(secrets, &raw_body, header)?;
+    let channel_id = judged.channel_id.map(Cow::into_owned);
+    Ok(Delivery {
+        key: judged.digest,
+        channel_id,
+        event: judged.event,
+        body: raw_body,
+    })
+}
+
+impl Event {
+    /// The id of the channel the event belongs to, `data.channel.id`
+    /// (`None` for an unknown event without one): the channel whose secret
+    /// signed it, once verified.
+    pub fn channel_id(&self) -> Option<&str> {
+        match self {
+            Self::MessageReceived(event) => Some(&event.data.channel.id),
+            Self::MessagesDelivered(event) => Some(&event.data.channel.id),
+            Self::MessagesRead(event) => Some(&event.data.channel.id),
+            Self::MessageEcho(event) => Some(&event.data.channel.id),
+            Self::MessageFailed(event) => Some(&event.data.channel.id),
+            Self::Postback(event) => Some(&event.data.channel.id),
+            Self::OptIn(event) => Some(&event.data.channel.id),
+            Self::Notification(event) => Some(&event.data.channel.id),
+            Self::Unknown(value) => value
+                .pointer("/data/channel/id")
+                .and_then(serde_json::Value::as_str),
+        }
+    }
 }

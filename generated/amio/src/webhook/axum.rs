@@ -1,220 +1,131 @@
 //! A webhook receiver for [axum](https://docs.rs/axum) (feature `axum`).
 //!
-//! [`Receiver::handle`] turns an async function of an [`Event`] into a route:
-//! the body is read up to a size limit, the signature is verified before your
-//! function runs, and Amio gets `200 OK` as soon as your function accepts the
-//! event. Failures answer with the documented Amio error JSON
-//! (`{"timestamp","status":{"code","message"},"errors":[{"message"}]}`):
+//! [`Receiver`] turns verified webhooks into a `POST` route. The body is
+//! read within a size limit and a time limit, the signature is verified
+//! before anything of yours runs, and each verified webhook is handed on as
+//! a [`Delivery`], in one of two modes:
+//!
+//! - **inline** ([`Receiver::inline`]): your async function runs before Amio
+//!   gets its answer: `200` when it returns `Ok`, its error's response
+//!   otherwise. Its errors make Amio re-deliver; its time is Amio's timeout
+//!   (Amio closes connections after 60 seconds, and re-delivers).
+//! - **queued** ([`Receiver::queued`]): Amio gets `200` as soon as the
+//!   delivery is in your bounded queue (a `tokio::sync::mpsc::Sender`, or a
+//!   durable queue behind [`Sink`]); a full queue answers `503`, so Amio
+//!   re-delivers later. From then on the queue owns the delivery: a crash
+//!   before it is processed loses it unless the queue is durable.
+//!
+//! Either way, `200` means handed over. Re-deliveries are recognisable:
+//! [`Delivery::key`] is the signature's digest, the same for every
+//! re-delivery of one webhook, and [`Receiver::deduplicate`] hands a
+//! delivery over once however often it comes ([`MemoryStore`] keeps keys
+//! for Amio's whole re-delivery window; put them in Redis or your database
+//! behind [`Dedup`] to share them between instances).
 //!
 //! | what | status |
 //! |---|---|
-//! | signature missing, malformed or wrong; no secret for the channel | 401 |
+//! | signature missing, malformed or wrong; no secret for the channel; a key repeated on the secret's path | 401 |
 //! | body larger than the limit ([`DEFAULT_BODY_LIMIT`] unless set) | 413 |
-//! | signed body that is not a webhook event; body not readable | 400 |
-//! | your function returns `Err(e)` | `e`'s response |
+//! | body not received within the timeout ([`DEFAULT_BODY_TIMEOUT`] unless set) | 408 |
+//! | body not readable (the connection failed) | 400 |
+//! | queue full or closed; the same delivery being handled right now; de-duplication store down | 503 |
+//! | inline: your function returns `Err(e)` | `e`'s response |
+//! | verified and handed over (or handed over before) | 200 |
 //!
-//! Amio re-delivers a webhook answered with a 4xx or 5xx after 1, 5, 20, 60,
-//! 180 and 480 minutes, so return `Err` (for example
-//! `StatusCode::SERVICE_UNAVAILABLE`) only when you want it again; and accept
-//! quickly (queue slow work): Amio closes connections after 60 seconds.
+//! A verified body that is not an event these bindings can read is handed
+//! over too, with its bytes and the parse error in [`Delivery::event`]:
+//! answering `400` would make Amio re-deliver it and then discard it.
+//! Failures answer with the documented Amio error JSON
+//! (`{"timestamp","status":{"code","message"},"errors":[{"message"}]}`).
 //!
 //! ```
-//! use amio::webhook::Event;
-//! use amio::webhook::axum::Receiver;
+//! use std::time::Duration;
+//!
 //! use amio::webhook::Secrets;
+//! use amio::webhook::axum::{Delivery, MemoryStore, Receiver};
 //! use axum::http::StatusCode;
 //!
-//! let receiver = Receiver::new(Secrets::single("my-webhook-secret"));
-//! let app: axum::Router = axum::Router::new().route(
+//! let receiver = Receiver::new(Secrets::single("my-webhook-secret"))
+//!     .body_timeout(Duration::from_secs(5))
+//!     .deduplicate(MemoryStore::new());
+//!
+//! // Inline: the handler's result is Amio's answer.
+//! let inline: axum::Router = axum::Router::new().route(
 //!     "/webhook",
-//!     receiver.handle(|event: Event| async move {
-//!         println!("{} event", event.event());
+//!     receiver.clone().inline(|delivery: Delivery| async move {
+//!         match delivery.event {
+//!             Ok(event) => println!("{} event", event.event()),
+//!             Err(error) => eprintln!("signed but unreadable ({error}): keep {} bytes", delivery.body.len()),
+//!         }
 //!         Ok::<(), StatusCode>(())
 //!     }),
 //! );
-//! // axum::serve(listener, app).await
+//!
+//! // Queued: 200 once the delivery is in the queue, 503 when it is full.
+//! let (queue, mut deliveries) = tokio::sync::mpsc::channel::<Delivery>(1024);
+//! let queued: axum::Router = axum::Router::new().route("/webhook", receiver.queued(queue));
+//! // tokio::spawn(async move { while let Some(delivery) = deliveries.recv().await { /* ... */ } });
+//! // amio::webhook::axum::serve(listener, queued, amio::webhook::axum::DEFAULT_HEADER_TIMEOUT).await;
+//! # drop((inline, queued, deliveries));
 //! ```
 //!
-//! To combine the event with other extractors, use [`Verified`] in your own
-//! handler, with the [`Receiver`] in the router's state.
-
-use std::error::Error as StdError;
-use std::sync::Arc;
+//! Serve the router with [`serve`]: unlike `axum::serve`, it bounds the time
+//! a client may take to send its headers ([`DEFAULT_HEADER_TIMEOUT`]).
+//! [`Delivery`] is also an extractor for a handler of your own, with the
+//! [`Receiver`] in the router's state (it verifies; it does not
+//! de-duplicate).
 
 use ::axum::extract::{FromRef, FromRequest, Request};
 use ::axum::http::{HeaderMap, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
-use ::axum::routing::{MethodRouter, post};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use bindings_runtime::receiver::{self, Judge};
+use bytes::Bytes;
 
-use super::{Event, SIGNATURE_HEADER, Secrets, WebhookError, verify_and_parse};
+pub use super::Delivery;
+use super::{SIGNATURE_HEADER, Secrets, WebhookError};
 use crate::types::{ErrorDetail, ErrorResponse, ErrorStatus, ErrorStatusCode};
+pub use bindings_runtime::receiver::{
+    Claim, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_CAPACITY, DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_IN_FLIGHT_TTL, DEFAULT_TTL, Dedup, HandOverError, MemoryStore, Sink, SinkFuture,
+    StoreError, StoreFuture, serve,
+};
 
-/// The default limit on the size of a webhook body: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// Receives Amio webhooks: the [`Secrets`] that sign them, the limits on
+/// reading a body, and optionally a de-duplication store. Build it with
+/// `Receiver::new(secrets)`; cheap to clone; `Debug` never shows the
+/// secrets. See the [module](self) for the modes.
+pub type Receiver = receiver::Receiver<Secrets>;
 
-/// Receives Amio webhooks: the secrets that sign them and the largest body
-/// accepted. Cheap to clone; `Debug` never shows the secrets.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct Receiver {
-    secrets: Arc<Secrets>,
-    body_limit: usize,
-}
+/// Why a webhook request was not handed over. As a response, it has the
+/// status of [`Rejection::status`](receiver::Rejection::status) and the
+/// documented Amio error JSON.
+pub type Rejection = receiver::Rejection<Secrets>;
 
-impl Receiver {
-    /// A receiver that checks signatures with `secrets` and accepts bodies
-    /// up to [`DEFAULT_BODY_LIMIT`].
-    pub fn new(secrets: Secrets) -> Self {
-        Self {
-            secrets: Arc::new(secrets),
-            body_limit: DEFAULT_BODY_LIMIT,
-        }
-    }
+/// Amio's judgement of a request: `X-Hub-Signature` verified with the
+/// channel's secret by [`receive`](super::receive), refusals answered `401`
+/// with Amio's error JSON, the signature's digest as the delivery's key.
+impl Judge for Secrets {
+    type Delivery = Delivery;
+    type Refusal = WebhookError;
 
-    /// The largest body accepted, in bytes; a larger one is answered `413`
-    /// without being read in full.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// Reads the body of `request` (up to the limit), verifies its signature
-    /// and parses the event.
-    pub async fn receive(&self, request: Request) -> Result<Event, Rejection> {
-        let (parts, body) = request.into_parts();
-        if content_length(&parts.headers).is_some_and(|length| length > self.body_limit) {
-            return Err(Rejection::TooLarge {
-                limit: self.body_limit,
-            });
-        }
-        let body = Limited::new(body, self.body_limit)
-            .collect()
-            .await
-            .map_err(|error| {
-                if error.is::<LengthLimitError>() {
-                    Rejection::TooLarge {
-                        limit: self.body_limit,
-                    }
-                } else {
-                    Rejection::Body(error)
-                }
-            })?
-            .to_bytes();
-        // A header that is not visible ASCII is still checked (and refused by
-        // `verify` with a precise error), not taken for a missing one.
-        let signature = parts
-            .headers
+    fn judge(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, WebhookError> {
+        // A header that is not visible ASCII is still checked (and refused
+        // with a precise error), not taken for a missing one.
+        let signature = headers
             .get(SIGNATURE_HEADER)
             .map(|value| String::from_utf8_lossy(value.as_bytes()));
-        Ok(verify_and_parse(
-            &self.secrets,
-            &body,
-            signature.as_deref(),
-        )?)
+        super::receive(self, body, signature.as_deref())
     }
 
-    /// A `POST` route that hands each verified event to `handler` and answers
-    /// `200 OK` when it returns `Ok(())`, or `Err(e)`'s response. A request
-    /// that fails verification never reaches `handler`.
-    pub fn handle<S, F, Fut, E>(self, handler: F) -> MethodRouter<S>
-    where
-        S: Clone + Send + Sync + 'static,
-        F: Fn(Event) -> Fut + Clone + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: IntoResponse + 'static,
-    {
-        post(move |request: Request| async move {
-            match self.receive(request).await {
-                Ok(event) => match handler(event).await {
-                    Ok(()) => StatusCode::OK.into_response(),
-                    Err(error) => error.into_response(),
-                },
-                Err(rejection) => rejection.into_response(),
-            }
-        })
+    fn key(delivery: &Delivery) -> &[u8] {
+        &delivery.key
     }
-}
 
-fn content_length(headers: &HeaderMap) -> Option<usize> {
-    headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
-}
-
-/// An extractor of a verified [`Event`], for a handler of your own. It needs
-/// the [`Receiver`] from the router's state (directly or by [`FromRef`]);
-/// a request it refuses is answered by its [`Rejection`] before your handler
-/// runs.
-///
-/// ```
-/// use amio::webhook::axum::{Receiver, Verified};
-/// use amio::webhook::Secrets;
-/// use axum::http::StatusCode;
-///
-/// async fn webhook(Verified(event): Verified) -> StatusCode {
-///     println!("{} event", event.event());
-///     StatusCode::OK
-/// }
-///
-/// let app: axum::Router = axum::Router::new()
-///     .route("/webhook", axum::routing::post(webhook))
-///     .with_state(Receiver::new(Secrets::single("my-webhook-secret")));
-/// ```
-#[derive(Clone, Debug)]
-pub struct Verified(pub Event);
-
-impl<S> FromRequest<S> for Verified
-where
-    Receiver: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Rejection;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Receiver::from_ref(state).receive(request).await.map(Self)
+    fn status(refusal: &WebhookError) -> StatusCode {
+        StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::UNAUTHORIZED)
     }
-}
 
-/// Why a webhook request was refused. As a response, it has the status of
-/// [`Rejection::status`] and the documented Amio error JSON.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Rejection {
-    /// The body is larger than the limit of the [`Receiver`]: `413`.
-    #[error("the webhook body is larger than {limit} bytes")]
-    TooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
-    /// The body could not be read (the connection failed): `400`.
-    #[error("reading the webhook body: {0}")]
-    Body(#[source] Box<dyn StdError + Send + Sync>),
-    /// Verification or parsing failed: `401`, or `400` for a signed body that
-    /// is not an event (see [`WebhookError::http_status`]).
-    #[error(transparent)]
-    Webhook(#[from] WebhookError),
-}
-
-impl Rejection {
-    /// The HTTP status of the response.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Body(_) => StatusCode::BAD_REQUEST,
-            Self::Webhook(error) => {
-                StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::UNAUTHORIZED)
-            }
-        }
-    }
-}
-
-impl IntoResponse for Rejection {
-    fn into_response(self) -> Response {
-        let status = self.status();
+    fn respond(status: StatusCode, message: &str) -> Response {
         let body = ErrorResponse {
             timestamp: Some(
                 chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -225,7 +136,7 @@ impl IntoResponse for Rejection {
             },
             errors: Some(vec![ErrorDetail {
                 field: None,
-                message: self.to_string(),
+                message: message.to_owned(),
                 rejected_value: None,
             }]),
         };
@@ -235,5 +146,36 @@ impl IntoResponse for Rejection {
             }
             Err(_) => status.into_response(),
         }
+    }
+}
+
+/// Extracts a verified [`Delivery`] in a handler of your own. It needs the
+/// [`Receiver`] from the router's state (directly or by [`FromRef`]); a
+/// request it refuses is answered by its [`Rejection`] before your handler
+/// runs. It does not de-duplicate.
+///
+/// ```
+/// use amio::webhook::axum::{Delivery, Receiver};
+/// use amio::webhook::Secrets;
+/// use axum::http::StatusCode;
+///
+/// async fn webhook(delivery: Delivery) -> StatusCode {
+///     println!("webhook {}", delivery.key_hex());
+///     StatusCode::OK
+/// }
+///
+/// let app: axum::Router = axum::Router::new()
+///     .route("/webhook", axum::routing::post(webhook))
+///     .with_state(Receiver::new(Secrets::single("my-webhook-secret")));
+/// ```
+impl<S> FromRequest<S> for Delivery
+where
+    Receiver: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Rejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Receiver::from_ref(state).receive(request).await
     }
 }

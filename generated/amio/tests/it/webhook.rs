@@ -363,6 +363,154 @@ fn the_signature_is_checked_before_the_body_is_parsed() {
 }
 
 // ---------------------------------------------------------------------------
+// One judgement per body
+
+/// A `messages_read` body for channel `channel`, its `data` written by
+/// `data` (so a test can repeat or misspell a key), its signature by `secret`.
+pub(crate) fn forged(data: &str, secret: &[u8]) -> (Vec<u8>, String) {
+    let body = format!(r#"{{"event":"messages_read","timestamp":"2016-10-06T13:42:48Z",{data}}}"#)
+        .into_bytes();
+    let header = webhook::sign(secret, &body);
+    (body, header)
+}
+
+/// Channel A has its own secret; every other channel has the default one.
+fn two_secrets() -> Secrets {
+    Secrets::new()
+        .with_channel("A", "secret-of-a")
+        .with_default("default-secret")
+}
+
+/// Bodies that name channel A to a reader that takes the last of repeated
+/// keys, but that a reader giving up on them would check with the default
+/// secret (each signed with it): the forgeries of a holder of the default
+/// secret.
+pub(crate) const FORGED_DATA: [(&str, &str); 6] = [
+    (
+        "data",
+        r#""data":{"channel":{"id":"B"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"},"data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+    (
+        "data.channel",
+        r#""data":{"channel":{"id":"B"},"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+    (
+        "data.channel.id",
+        r#""data":{"channel":{"id":"B","id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+    (
+        "data.channel.id",
+        r#""data":{"channel":{"id":"B","id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+    (
+        "data",
+        r#""data":{},"data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+    (
+        "data.channel.id",
+        r#""data":{"channel":{"id":5,"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#,
+    ),
+];
+
+#[test]
+fn a_key_repeated_on_the_secrets_path_is_refused_whoever_signed_it() {
+    let secrets = two_secrets();
+    for (path, data) in FORGED_DATA {
+        for secret in [&b"default-secret"[..], b"secret-of-a"] {
+            let (body, header) = forged(data, secret);
+            let error = webhook::verify_and_parse(&secrets, &body, Some(&header)).unwrap_err();
+            assert_eq!(error, WebhookError::RepeatedKey { path }, "{data}");
+            assert_eq!(error.http_status(), 401);
+            let error = webhook::receive(&secrets, body.into(), Some(&header)).unwrap_err();
+            assert_eq!(error, WebhookError::RepeatedKey { path }, "{data}");
+        }
+    }
+}
+
+#[test]
+fn escaped_keys_choose_the_secret_as_the_parser_reads_them() {
+    let secrets = two_secrets();
+    let data = r#""data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#;
+    // Channel A's secret, because the body names A however it is spelled.
+    let (body, header) = forged(data, b"secret-of-a");
+    let event = webhook::verify_and_parse(&secrets, &body, Some(&header)).expect("verified");
+    assert_eq!(event.channel_id(), Some("A"));
+    let (body, header) = forged(data, b"default-secret");
+    assert_eq!(
+        webhook::verify_and_parse(&secrets, &body, Some(&header)),
+        Err(WebhookError::Signature(SignatureError::Mismatch))
+    );
+}
+
+#[test]
+fn repeated_keys_off_the_secrets_path_do_not_change_the_channel() {
+    let secrets = two_secrets();
+    let data = r#""data":{"channel":{"id":"A","type":"viber","type":"sms"},"contact":{"id":"1","id":"2"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#;
+    let (body, header) = forged(data, b"secret-of-a");
+    let delivery = webhook::receive(&secrets, body.into(), Some(&header)).expect("verified");
+    assert_eq!(delivery.channel_id.as_deref(), Some("A"));
+    if let Ok(event) = &delivery.event {
+        assert_eq!(event.channel_id(), Some("A"));
+    }
+    // A repeated `event` is not refused (it does not choose the secret), but
+    // it is not read either: the body is delivered with the error.
+    let body = br#"{"event":"messages_read","event":"postback","timestamp":"2016-10-06T13:42:48Z","data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}}"#;
+    let header = webhook::sign(b"secret-of-a", body);
+    let delivery =
+        webhook::receive(&secrets, bytes::Bytes::from_static(body), Some(&header)).unwrap();
+    let error = delivery.event.unwrap_err();
+    assert_eq!(error.path(), "event");
+}
+
+#[test]
+fn a_verified_body_that_does_not_parse_is_delivered_with_its_bytes() {
+    let secrets = two_secrets();
+    // The channel is known, the content is not what the schema says.
+    let (body, header) = forged(
+        r#""data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":12}"#,
+        b"secret-of-a",
+    );
+    let delivery = webhook::receive(&secrets, body.clone().into(), Some(&header)).unwrap();
+    assert_eq!(delivery.channel_id.as_deref(), Some("A"));
+    assert_eq!(delivery.body, body);
+    assert_eq!(delivery.key_hex(), &header["sha1=".len()..]);
+    let error = delivery.event.unwrap_err();
+    assert_eq!(error.path(), "data.last_read_timestamp", "{error}");
+    // `verify_and_parse` refuses it with the same error, answered 400.
+    let error = webhook::verify_and_parse(&secrets, &body, Some(&header)).unwrap_err();
+    assert!(matches!(&error, WebhookError::Parse(_)), "{error:?}");
+    assert_eq!(error.http_status(), 400);
+    // Not even JSON, signed with the default secret: delivered, naming no channel.
+    let header = webhook::sign(b"default-secret", b"not json");
+    let delivery = webhook::receive(
+        &secrets,
+        bytes::Bytes::from_static(b"not json"),
+        Some(&header),
+    )
+    .unwrap();
+    assert_eq!(delivery.channel_id, None);
+    assert!(matches!(delivery.event, Err(ParseError::Syntax { .. })));
+}
+
+#[test]
+fn the_key_of_a_delivery_is_the_same_for_the_same_body() {
+    let secrets = Secrets::new().with_channel("viber_service_messages_test", REFERENCE_SECRET);
+    let receive = |body: &[u8]| {
+        let header = webhook::sign(REFERENCE_SECRET, body);
+        webhook::receive(&secrets, body.to_vec().into(), Some(&header)).unwrap()
+    };
+    let first = receive(REFERENCE_BODY);
+    assert_eq!(first.key, receive(REFERENCE_BODY).key);
+    assert_eq!(
+        first.key_hex(),
+        &REFERENCE_SIGNATURE["sha1=".len()..],
+        "the key is the signature's digest"
+    );
+    let other = String::from_utf8_lossy(REFERENCE_BODY).replace("151990525359991", "2");
+    assert_ne!(first.key, receive(other.as_bytes()).key);
+}
+
+// ---------------------------------------------------------------------------
 // Every webhook example of the spec
 
 /// A webhook example of the spec: its name and its value.
@@ -898,6 +1046,8 @@ fn deeply_nested_bodies_are_refused_without_overflowing_the_stack() {
 // Properties
 
 mod properties {
+    use std::cell::Cell;
+
     use amio::webhook::{self, Secrets, SignatureError};
     use proptest::prelude::*;
     use proptest::test_runner::{FileFailurePersistence, RngSeed};
@@ -940,6 +1090,162 @@ mod properties {
             }),
             "[ -~]{0,300}".prop_map(String::into_bytes),
         ]
+    }
+
+    /// `name` as a JSON key: plain, with one character escaped, or all.
+    fn key(name: &'static str) -> impl Strategy<Value = String> {
+        (any::<prop::sample::Index>(), 0..3_u8).prop_map(move |(at, how)| {
+            let escape = |c: char| format!("\\u{:04x}", u32::from(c));
+            let at = at.index(name.len());
+            let text: String = match how {
+                0 => name.to_owned(),
+                1 => name
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| if i == at { escape(c) } else { c.to_string() })
+                    .collect(),
+                _ => name.chars().map(escape).collect(),
+            };
+            format!("\"{text}\"")
+        })
+    }
+
+    /// A JSON object of `required` members and up to three more from
+    /// `extra` (repeating keys), in any order.
+    fn object(
+        required: Vec<BoxedStrategy<(String, String)>>,
+        extra: BoxedStrategy<(String, String)>,
+    ) -> impl Strategy<Value = String> {
+        (required, proptest::collection::vec(extra, 0..4))
+            .prop_flat_map(|(mut members, extra)| {
+                members.extend(extra);
+                Just(members).prop_shuffle()
+            })
+            .prop_map(|members| {
+                let members: Vec<String> =
+                    members.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            })
+    }
+
+    fn member(
+        name: &'static str,
+        value: impl Strategy<Value = String> + 'static,
+    ) -> BoxedStrategy<(String, String)> {
+        (key(name), value).boxed()
+    }
+
+    fn literal(text: &'static str) -> BoxedStrategy<String> {
+        Just(text.to_owned()).boxed()
+    }
+
+    /// `messages_read` bodies whose channel is A (own secret), B (own
+    /// secret) or C (default secret), or no string at all, with keys
+    /// repeated and escaped at random.
+    fn bodies_naming_channels() -> impl Strategy<Value = String> {
+        let id = prop_oneof![
+            literal(r#""A""#),
+            literal(r#""B""#),
+            literal(r#""C""#),
+            literal(r#""\u0041""#),
+            literal("5"),
+            literal("null"),
+        ];
+        let channel = object(
+            vec![member("id", id.clone())],
+            prop_oneof![
+                2 => member("name", literal(r#""x""#)),
+                1 => member("id", id),
+                1 => member("type", literal(r#""viber""#)),
+            ]
+            .boxed(),
+        )
+        .boxed();
+        let data = object(
+            vec![
+                member("channel", channel.clone()),
+                member("contact", literal(r#"{"id":"1"}"#)),
+                member("last_read_timestamp", literal(r#""2016-10-06T13:40:13Z""#)),
+            ],
+            prop_oneof![
+                2 => member("extra", literal("{}")),
+                1 => member("channel", channel),
+                1 => member("contact", literal(r#"{"id":"2"}"#)),
+            ]
+            .boxed(),
+        )
+        .boxed();
+        object(
+            vec![
+                member("event", literal(r#""messages_read""#)),
+                member("timestamp", literal(r#""2016-10-06T13:42:48Z""#)),
+                member("data", data.clone()),
+            ],
+            prop_oneof![
+                2 => member("extra", literal("[1]")),
+                1 => member("data", data),
+                1 => member("event", literal(r#""message_from_the_future""#)),
+            ]
+            .boxed(),
+        )
+    }
+
+    /// Whatever the body, and whichever secret signed it: it is refused,
+    /// or the secret that verified it is the secret of `event.channel_id()`
+    /// (and of the delivery's channel).
+    #[test]
+    fn the_secret_used_is_the_secret_of_the_events_channel() {
+        const SECRETS: [&[u8]; 3] = [b"secret-a", b"secret-b", b"secret-default"];
+        let secrets = Secrets::new()
+            .with_channel("A", SECRETS[0])
+            .with_channel("B", SECRETS[1])
+            .with_default(SECRETS[2]);
+        let secret_of = |channel: Option<&str>| match channel {
+            Some("A") => SECRETS[0],
+            Some("B") => SECRETS[1],
+            _ => SECRETS[2],
+        };
+        let (accepted, accepted_escaped, refused) = (Cell::new(0), Cell::new(0), Cell::new(0));
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 1024,
+            ..config()
+        });
+        runner
+            .run(&bodies_naming_channels(), |body| {
+                // Signed by each secret in turn: at most one may be accepted.
+                for signer in SECRETS {
+                    let header = webhook::sign(signer, body.as_bytes());
+                    match webhook::verify_and_parse(&secrets, body.as_bytes(), Some(&header)) {
+                        Ok(event) => {
+                            prop_assert_eq!(signer, secret_of(event.channel_id()), "{}", body);
+                            accepted.set(accepted.get() + 1);
+                            if body.contains("\\u00") {
+                                accepted_escaped.set(accepted_escaped.get() + 1);
+                            }
+                        }
+                        Err(_) => refused.set(refused.get() + 1),
+                    }
+                    let delivered = webhook::receive(&secrets, body.clone().into(), Some(&header));
+                    if let Ok(delivery) = delivered {
+                        let verified = delivery.channel_id.as_deref();
+                        prop_assert_eq!(signer, secret_of(verified), "{}", body);
+                        if let Ok(event) = &delivery.event {
+                            prop_assert_eq!(event.channel_id(), verified, "{}", body);
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|failure| panic!("{failure}"));
+        let (accepted, accepted_escaped, refused) =
+            (accepted.get(), accepted_escaped.get(), refused.get());
+        println!("{accepted} accepted ({accepted_escaped} with escaped keys), {refused} refused");
+        assert!(accepted > 100, "{accepted} accepted");
+        assert!(
+            accepted_escaped > 50,
+            "{accepted_escaped} accepted with escaped keys"
+        );
+        assert!(refused > 100, "{refused} refused");
     }
 
     proptest! {

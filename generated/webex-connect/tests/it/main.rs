@@ -1,8 +1,11 @@
 //! The `webex-connect` crate's integration tests, one binary: each module is
-//! one area. Servers are wiremock instances on 127.0.0.1.
+//! one area. Servers are wiremock instances, or the notification receiver,
+//! on 127.0.0.1.
 
 mod auth;
 mod notification;
+#[cfg(feature = "axum")]
+mod receiver;
 mod send;
 mod transport;
 mod validation;
