@@ -19,7 +19,7 @@
 //! The documentation gives no way to authenticate a notification (no
 //! signature header); check it against the `transid` and `correlationid` you
 //! sent, and keep the `notifyurl` secret. With the `axum` feature,
-//! [`axum`](self::axum) is a ready receiver, with those mitigations spelled out.
+//! [The `axum` module](self::axum) is a ready receiver, with those mitigations spelled out.
 
 #[cfg(feature = "axum")]
 pub mod axum;
