@@ -60,7 +60,8 @@ async fn harness(receiver: Receiver) -> Harness {
 }
 
 async fn post(address: SocketAddr, body: impl Into<reqwest::Body>) -> reqwest::Response {
-    reqwest::Client::builder()
+    webex_connect::http_client_builder()
+        .expect("TLS set up")
         .no_proxy()
         .build()
         .expect("HTTP client")
