@@ -17,10 +17,13 @@
 //! The generated crate needs `progenitor-client`, `reqwest`, `serde`,
 //! `serde_json`, `serde_path_to_error` and `chrono` as dependencies.
 
+mod dispatch;
 mod emit;
 mod patch;
 mod spec;
 pub mod targets;
+
+pub use dispatch::{DispatchOptions, dispatch};
 
 use std::fmt;
 

@@ -1,61 +1,100 @@
-//! Live mode: the checks that are safe on a real endpoint. Reads (channels,
-//! one channel, its contacts, one contact, its messages, the settings) on any
-//! channel; sends (a text message and a typing notification) only to a
-//! channel whose `mode` is `test`.
+//! What the live modes share: the options, and [`Live`], which calls an
+//! operation on the real endpoint once, raw, and checks the response like a
+//! captured `response` case ([`cases::check_response`]): its status must be
+//! documented, and served to the generated client by the mock it must give
+//! the typed value (or the typed API error); the body is judged as
+//! received, so what the spec does not describe is drift, not a failure.
 //!
-//! Each response is fetched once, raw, then checked like a captured
-//! `response` case: its status must be documented, its body must fit the
-//! schema, and served to the generated client by the mock it must give the
-//! typed value (or the typed API error) that round-trips to the same JSON.
+//! The API's own live module says which calls are safe: Amio's
+//! ([`crate::amio::live`]) reads, and sends only to a channel in `test`
+//! mode; Webex Connect's ([`crate::webex_connect::live`]) sends one SMS, and
+//! only to a number given explicitly.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use reqwest::header::{HeaderName, HeaderValue};
+use serde_json::Value;
 
-use crate::cases::{self, Kind, ResponseCase};
-use crate::report::Area;
+use crate::shared::cases::{self, ResponseCase};
+use crate::shared::report::Area;
 use crate::suite::Suite;
 
 /// The area's name in the report.
 pub const AREA: &str = "live";
 
+/// The text of the message a live mode sends (Amio: to a test-mode channel;
+/// Webex Connect: to the number given).
+pub const TEST_MESSAGE: &str = "Conformance check of the Rust bindings (test message).";
+
 /// Where the live endpoint is and how to reach it.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct LiveOptions {
-    /// The API's base URL, such as `https://api.amio.io/v1`.
+    /// The API's base URL, such as `https://api.amio.io/v1` or
+    /// `https://api.imiconnect.io`.
     pub base_url: String,
-    /// The access token. Never printed.
-    pub token: String,
-    /// The channel to read (and, if its mode is `test`, send to); by
+    /// The credential: Amio's access token, Webex Connect's service key.
+    /// Never printed.
+    pub credential: String,
+    /// Amio: the channel to read (and, if its mode is `test`, send to); by
     /// default the first channel listed.
     pub channel_id: Option<String>,
+    /// Webex Connect: the number to send one SMS to; without it nothing is
+    /// sent.
+    pub msisdn: Option<String>,
 }
 
 impl std::fmt::Debug for LiveOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LiveOptions")
             .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
+            .field("credential", &"<redacted>")
             .field("channel_id", &self.channel_id)
+            .field("msisdn", &self.msisdn)
             .finish()
     }
 }
 
-/// The text of the message sent to a test-mode channel.
-pub const TEST_MESSAGE: &str = "Conformance check of the Amio Rust bindings (test mode).";
-
-struct Live<'a> {
+/// A run of live calls, each one check of its area.
+pub struct Live<'a> {
     suite: &'a Suite,
-    options: &'a LiveOptions,
+    base_url: &'a str,
     http: reqwest::Client,
-    area: Area,
+    credential: (HeaderName, HeaderValue),
+    /// The checks so far.
+    pub area: Area,
 }
 
-impl Live<'_> {
+impl<'a> Live<'a> {
+    /// A run against `base_url`, sending `credential` (a header name and its
+    /// value, marked sensitive) with every request. An error says why the
+    /// HTTP client could not be built.
+    pub fn new(
+        suite: &'a Suite,
+        base_url: &'a str,
+        (name, value): (HeaderName, &str),
+    ) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .user_agent(::amio::USER_AGENT_VALUE)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("building the HTTP client: {}", e.without_url()))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| "the credential is not a valid header value".to_owned())?;
+        value.set_sensitive(true);
+        Ok(Self {
+            suite,
+            base_url,
+            http,
+            credential: (name, value),
+            area: Area::new(AREA),
+        })
+    }
+
     /// Calls `operation` on the live endpoint, checks the response as a
     /// captured case, and returns its body when the status is a success.
-    async fn step(
+    pub async fn step(
         &mut self,
         operation: &str,
         params: &[(&str, &str)],
@@ -68,9 +107,9 @@ impl Live<'_> {
                 None
             }
             Ok(case) => {
-                let outcome = cases::check_case(self.suite, &Kind::Response(case.clone())).await;
+                let outcome = cases::check_response(self.suite, &case).await;
                 let success = outcome.is_ok() && (200..300).contains(&case.status);
-                self.area.record(
+                self.area.judged(
                     format!("{name} ({})", case.status),
                     outcome.map_err(|e| format!("{e}\n    response: {}", describe(&case))),
                 );
@@ -91,21 +130,25 @@ impl Live<'_> {
         for parameter in &spec_operation.parameters {
             let value = params.iter().find(|(n, _)| *n == parameter.name);
             match (parameter.location.as_str(), value) {
+                ("path", Some((_, value))) if matches!(*value, "" | "." | "..") => {
+                    return Err(format!("`{value}` is not a value for `{}`", parameter.name));
+                }
                 ("path", Some((_, value))) => {
-                    path = path.replace(&format!("{{{}}}", parameter.name), value);
+                    path = path.replace(&format!("{{{}}}", parameter.name), &segment(value));
                 }
                 ("path", None) => return Err(format!("no value for `{}`", parameter.name)),
                 ("query", Some((name, value))) => query.push((*name, *value)),
                 _ => {}
             }
         }
-        let url = format!("{}{path}", self.options.base_url.trim_end_matches('/'));
+        let url = format!("{}{path}", self.base_url.trim_end_matches('/'));
         let method = reqwest::Method::from_bytes(spec_operation.method.as_bytes())
             .map_err(|e| e.to_string())?;
+        let (header, credential) = &self.credential;
         let mut request = self
             .http
             .request(method, &url)
-            .bearer_auth(&self.options.token)
+            .header(header, credential.clone())
             .header(reqwest::header::ACCEPT, "application/json")
             .query(&query);
         if let Some(body) = &body {
@@ -149,6 +192,20 @@ impl Live<'_> {
     }
 }
 
+/// `value` as one path segment: every byte but the unreserved ones of RFC
+/// 3986 percent-encoded, so that an id cannot add a segment or a query.
+fn segment(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 fn describe(case: &ResponseCase) -> String {
     let body = case
         .body
@@ -165,103 +222,12 @@ fn describe(case: &ResponseCase) -> String {
     format!("{} {body}", case.status)
 }
 
-fn first_id(list: Option<&Value>) -> Option<String> {
+/// The `id` of the first item of a JSON array.
+pub fn first_id(list: Option<&Value>) -> Option<String> {
     list?
         .as_array()?
         .first()?
         .get("id")?
         .as_str()
         .map(str::to_owned)
-}
-
-/// Runs the live checks against `options.base_url`.
-pub async fn check(suite: &Suite, options: &LiveOptions) -> Area {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .user_agent(amio::USER_AGENT_VALUE)
-        .build();
-    let mut live = Live {
-        suite,
-        options,
-        http: match http {
-            Ok(http) => http,
-            Err(e) => {
-                let mut area = Area::new(AREA);
-                area.record("live", Err(format!("building the HTTP client: {e}")));
-                return area;
-            }
-        },
-        area: Area::new(AREA),
-    };
-    let channels = live
-        .step("list_channels", &[("max", "10"), ("offset", "0")], None)
-        .await;
-    let channel_id = options
-        .channel_id
-        .clone()
-        .or_else(|| first_id(channels.as_ref()));
-    let mut notes = Vec::new();
-    match channel_id {
-        None => notes.push("no channel to read".to_owned()),
-        Some(channel_id) => {
-            let channel = live
-                .step("get_channel", &[("channel_id", &channel_id)], None)
-                .await;
-            let contacts = live
-                .step(
-                    "list_contacts",
-                    &[("channel_id", &channel_id), ("max", "10"), ("offset", "0")],
-                    None,
-                )
-                .await;
-            live.step("get_settings", &[("channel_id", &channel_id)], None)
-                .await;
-            let contact_id = first_id(contacts.as_ref());
-            if let Some(contact_id) = &contact_id {
-                let ids = [
-                    ("channel_id", channel_id.as_str()),
-                    ("contact_id", contact_id),
-                ];
-                live.step("get_contact", &ids, None).await;
-                let paged = [ids[0], ids[1], ("max", "10"), ("offset", "0")];
-                live.step("list_messages", &paged, None).await;
-            } else {
-                notes.push("the channel has no contact: contact reads skipped".to_owned());
-            }
-            let mode = channel
-                .as_ref()
-                .and_then(|c| c.get("mode"))
-                .and_then(Value::as_str)
-                .unwrap_or("production");
-            match (mode, &contact_id) {
-                ("test", Some(contact_id)) => {
-                    let to = json!({
-                        "channel": { "id": channel_id },
-                        "contact": { "id": contact_id },
-                    });
-                    let mut message = to.clone();
-                    message["content"] = json!({ "type": "text", "payload": TEST_MESSAGE });
-                    live.step("send_message", &[], Some(message)).await;
-                    let mut notification = to;
-                    notification["type"] = json!("typing_on");
-                    live.step("send_notification", &[], Some(notification))
-                        .await;
-                }
-                ("test", None) => notes.push("sends skipped: no contact to send to".to_owned()),
-                (mode, _) => notes.push(format!(
-                    "sends skipped: channel {channel_id} is in mode `{mode}`, not `test`"
-                )),
-            }
-        }
-    }
-    let mut area = live.area;
-    area.coverage = std::iter::once(format!(
-        "{} responses of {}",
-        area.checks.len(),
-        options.base_url
-    ))
-    .chain(notes)
-    .collect::<Vec<_>>()
-    .join("; ");
-    area
 }

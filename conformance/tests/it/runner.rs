@@ -10,8 +10,18 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     let text = report.to_string();
     println!("{text}");
     assert!(report.is_success(), "{text}");
-    let last = text.lines().last().unwrap();
-    assert_eq!(last, format!("{} passed, 0 failed", report.passed()));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            "0 drift".to_owned(),
+            format!("{} passed, 0 failed", report.passed())
+        ]
+    );
+    assert!(
+        report.is_strict_success(),
+        "the spec's own checks find no drift"
+    );
     let sections = [
         (
             "Amio",
@@ -22,18 +32,22 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
                 "auth",
                 "signature",
                 "properties",
+                "fuzz: responses",
+                "fuzz: callbacks",
             ][..],
         ),
         (
             "Webex Connect",
             &[
-                "webex-connect examples: round trip",
-                "webex-connect examples: schema",
-                "webex-connect response codes",
-                "webex-connect requests",
-                "webex-connect auth",
-                "webex-connect notifications",
-                "webex-connect properties",
+                "examples: round trip",
+                "examples: schema",
+                "response codes",
+                "requests",
+                "auth",
+                "notifications",
+                "properties",
+                "fuzz: responses",
+                "fuzz: callbacks",
             ][..],
         ),
         ("Case files", &["cases"][..]),
@@ -45,16 +59,20 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
         );
         for name in areas {
             let area = report
-                .area(name)
+                .area(section, name)
                 .unwrap_or_else(|| panic!("no area `{name}`"));
             assert_eq!(area.section, section, "{name}");
             assert!(!area.checks.is_empty(), "{name} ran no check");
         }
     }
-    assert_eq!(report.areas.len(), 14, "an area the test does not know");
+    assert_eq!(report.areas.len(), 18, "an area the test does not know");
     // Every example and every operation × documented status is counted.
     assert_eq!(
-        report.area("examples: round trip").unwrap().checks.len(),
+        report
+            .area("Amio", "examples: round trip")
+            .unwrap()
+            .checks
+            .len(),
         suite.examples.len()
     );
     let responses: usize = suite
@@ -69,7 +87,7 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
         .map(|o| o.request.as_ref().map_or(1, |r| r.examples.len()))
         .sum();
     assert_eq!(
-        report.area("operations").unwrap().checks.len(),
+        report.area("Amio", "operations").unwrap().checks.len(),
         responses + requests
     );
 
@@ -78,7 +96,7 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     let webex = crate::webex();
     assert_eq!(
         report
-            .area("webex-connect examples: round trip")
+            .area("Webex Connect", "examples: round trip")
             .unwrap()
             .checks
             .len(),
@@ -89,14 +107,18 @@ async fn the_offline_run_passes_and_ends_with_the_totals() {
     let responses: usize = operation.responses.iter().map(|r| r.examples.len()).sum();
     assert_eq!(
         report
-            .area("webex-connect response codes")
+            .area("Webex Connect", "response codes")
             .unwrap()
             .checks
             .len(),
         responses + codes.len()
     );
     assert_eq!(
-        report.area("webex-connect requests").unwrap().checks.len(),
+        report
+            .area("Webex Connect", "requests")
+            .unwrap()
+            .checks
+            .len(),
         operation.request.as_ref().unwrap().examples.len()
     );
 }
