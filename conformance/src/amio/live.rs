@@ -7,6 +7,7 @@
 use reqwest::header::AUTHORIZATION;
 use serde_json::{Value, json};
 
+use crate::mock::MockApi;
 use crate::shared::live::{AREA, Live, LiveOptions, TEST_MESSAGE, first_id};
 use crate::shared::report::Area;
 use crate::suite::Suite;
@@ -15,7 +16,8 @@ use crate::suite::Suite;
 /// `options.credential` as a bearer header.
 pub async fn check(suite: &Suite, options: &LiveOptions) -> Area {
     let bearer = format!("Bearer {}", options.credential);
-    let mut live = match Live::new(suite, &options.base_url, (AUTHORIZATION, &bearer)) {
+    let mock = MockApi::start().await;
+    let mut live = match Live::new(suite, &mock, &options.base_url, (AUTHORIZATION, &bearer)) {
         Ok(live) => live,
         Err(message) => {
             let mut area = Area::new(AREA);

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::api::Api;
+use crate::api::{Api, Reader};
 use crate::mock::{Canned, MockApi};
 use crate::shared::compare::{Direction, Drift, judge};
 use crate::shared::examples::round_trip;
@@ -266,6 +266,17 @@ pub fn merge(mut drift: Vec<Drift>, more: Vec<Drift>) -> Vec<Drift> {
 
 /// Serves a response case to the client of its API and judges its body.
 pub async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<Vec<Drift>, String> {
+    let mock = MockApi::start().await;
+    let reader = suite.under_test().reader(suite, &mock);
+    check_response_with(suite, reader.as_ref(), case).await
+}
+
+/// [`check_response`] with the client of a mock already running.
+pub async fn check_response_with(
+    suite: &Suite,
+    reader: &dyn Reader,
+    case: &ResponseCase,
+) -> Result<Vec<Drift>, String> {
     let operation = suite.require_operation(&case.operation)?;
     let response = operation.response(case.status).ok_or_else(|| {
         format!(
@@ -310,10 +321,7 @@ pub async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<Vec<Dr
         .and_then(|r| r.examples.first())
         .map(|e| e.value.clone());
     let input = suite.input(operation, request_body)?;
-    let mock = MockApi::start().await;
-    let read = suite
-        .under_test()
-        .reader(suite, &mock)
+    let read = reader
         .read(operation, &input, &canned)
         .await
         .map_err(|error| {

@@ -16,6 +16,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
+use crate::api::Reader;
+use crate::mock::MockApi;
 use crate::shared::cases::{self, ResponseCase};
 use crate::shared::report::Area;
 use crate::suite::Suite;
@@ -58,6 +60,7 @@ impl std::fmt::Debug for LiveOptions {
 /// A run of live calls, each one check of its area.
 pub struct Live<'a> {
     suite: &'a Suite,
+    reader: Box<dyn Reader + 'a>,
     base_url: &'a str,
     http: reqwest::Client,
     credential: (HeaderName, HeaderValue),
@@ -67,10 +70,12 @@ pub struct Live<'a> {
 
 impl<'a> Live<'a> {
     /// A run against `base_url`, sending `credential` (a header name and its
-    /// value, marked sensitive) with every request. An error says why the
-    /// HTTP client could not be built.
+    /// value, marked sensitive) with every request; each response is then
+    /// served by `mock` to the generated client. An error says why the HTTP
+    /// client could not be built.
     pub fn new(
         suite: &'a Suite,
+        mock: &'a MockApi,
         base_url: &'a str,
         (name, value): (HeaderName, &str),
     ) -> Result<Self, String> {
@@ -85,6 +90,7 @@ impl<'a> Live<'a> {
         value.set_sensitive(true);
         Ok(Self {
             suite,
+            reader: suite.under_test().reader(suite, mock),
             base_url,
             http,
             credential: (name, value),
@@ -107,7 +113,8 @@ impl<'a> Live<'a> {
                 None
             }
             Ok(case) => {
-                let outcome = cases::check_response(self.suite, &case).await;
+                let outcome =
+                    cases::check_response_with(self.suite, self.reader.as_ref(), &case).await;
                 let success = outcome.is_ok() && (200..300).contains(&case.status);
                 self.area.judged(
                     format!("{name} ({})", case.status),
@@ -222,12 +229,13 @@ fn describe(case: &ResponseCase) -> String {
     format!("{} {body}", case.status)
 }
 
-/// The `id` of the first item of a JSON array.
+/// The first `id` of the items of a JSON array that can be a path segment
+/// (not empty, `.` or `..`).
 pub fn first_id(list: Option<&Value>) -> Option<String> {
     list?
         .as_array()?
-        .first()?
-        .get("id")?
-        .as_str()
+        .iter()
+        .filter_map(|item| item.get("id")?.as_str())
+        .find(|id| !matches!(*id, "" | "." | ".."))
         .map(str::to_owned)
 }

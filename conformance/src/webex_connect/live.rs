@@ -12,6 +12,7 @@ use reqwest::header::HeaderName;
 use serde_json::{Value, json};
 
 use super::SERVICE_KEY_HEADER;
+use crate::mock::MockApi;
 use crate::shared::compare::Direction;
 use crate::shared::examples::round_trip;
 use crate::shared::live::{AREA, Live, LiveOptions, TEST_MESSAGE};
@@ -59,7 +60,13 @@ pub async fn check(suite: &Suite, options: &LiveOptions) -> Area {
         return area;
     }
     let header = HeaderName::from_static(SERVICE_KEY_HEADER);
-    let mut live = match Live::new(suite, &options.base_url, (header, &options.credential)) {
+    let mock = MockApi::start().await;
+    let mut live = match Live::new(
+        suite,
+        &mock,
+        &options.base_url,
+        (header, &options.credential),
+    ) {
         Ok(live) => live,
         Err(message) => {
             area.record("live", Err(message));
