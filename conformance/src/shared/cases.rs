@@ -30,6 +30,7 @@ use crate::mock::{Canned, MockApi};
 use crate::shared::compare::{Direction, Drift, judge};
 use crate::shared::examples::round_trip;
 use crate::shared::report::Area;
+use crate::spec::Response;
 use crate::suite::Suite;
 
 /// The area's name in the report.
@@ -324,24 +325,7 @@ pub async fn check_response_with(
     let read = reader
         .read(operation, &input, &canned)
         .await
-        .map_err(|error| {
-            // The generated type says where it cannot read the body; the
-            // client's error may not.
-            let unreadable = response
-                .shape
-                .as_ref()
-                .zip(case.body.as_ref())
-                .and_then(|(shape, body)| round_trip(suite, shape, Direction::Received, body).err())
-                .filter(|e| e.starts_with("the generated type does not read it"));
-            match unreadable {
-                Some(detail) => format!(
-                    "the client cannot read the documented {}: {}",
-                    case.status,
-                    detail.trim_start_matches("the generated type does not read it: ")
-                ),
-                None => error,
-            }
-        })?;
+        .map_err(|error| unreadable(suite, response, case.body.as_ref(), error))?;
     let drift = match (&response.shape, &case.body) {
         (Some(shape), Some(body)) => {
             let typed = read.body.as_ref().unwrap_or(&Value::Null);
@@ -350,6 +334,33 @@ pub async fn check_response_with(
         _ => Vec::new(),
     };
     Ok(merge(drift, read.drift))
+}
+
+/// Why the client could not read `body`, a response of `response`: where
+/// the generated type cannot read it (the client's error may not say), or
+/// else `error`.
+pub fn unreadable(
+    suite: &Suite,
+    response: &Response,
+    body: Option<&Value>,
+    error: String,
+) -> String {
+    let detail = response
+        .shape
+        .as_ref()
+        .zip(body)
+        .and_then(|(shape, body)| round_trip(suite, shape, Direction::Received, body).err())
+        .and_then(|e| {
+            e.strip_prefix("the generated type does not read it: ")
+                .map(str::to_owned)
+        });
+    match detail {
+        Some(detail) => format!(
+            "the client cannot read the documented {}: {detail}",
+            response.status
+        ),
+        None => error,
+    }
 }
 
 fn check_request(suite: &Suite, case: &RequestCase) -> Result<Vec<Drift>, String> {

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::api::Reader;
 use crate::mock::{MockApi, canned};
 use crate::schema::Schemas;
+use crate::shared::cases::unreadable;
 use crate::shared::compare::{
     Direction, Drift, DriftKind, allows_null, child_path, escape, fitting_variant, judge,
     object_view, target,
@@ -33,8 +34,12 @@ pub const CALLBACKS: &str = "fuzz: callbacks";
 /// The seed of every run.
 pub const SEED: u64 = 0x0f0e_2024_d21f_7a11;
 
-/// Generated responses per operation and documented status.
-pub const RESPONSES_PER_STATUS: usize = 4;
+/// Generated responses for the documented success of each operation.
+pub const RESPONSES_PER_SUCCESS: usize = 16;
+
+/// Generated responses for each documented error status of each operation
+/// (they share one error schema).
+pub const RESPONSES_PER_ERROR: usize = 2;
 
 /// Generated bodies per callback schema.
 pub const BODIES_PER_CALLBACK: usize = 24;
@@ -497,6 +502,15 @@ fn seed_of(name: &str) -> u64 {
     })
 }
 
+/// How many responses are generated for `response`.
+pub fn count(response: &Response) -> usize {
+    if response.is_success() {
+        RESPONSES_PER_SUCCESS
+    } else {
+        RESPONSES_PER_ERROR
+    }
+}
+
 /// Fuzzes one documented response of `operation`.
 async fn fuzz_response(
     suite: &Suite,
@@ -516,12 +530,15 @@ async fn fuzz_response(
         .map(|e| e.value.clone());
     let input = suite.input(operation, request)?;
     let mut added = 0;
-    for i in 0..RESPONSES_PER_STATUS {
+    for i in 0..count(response) {
         let value = generator.value(suite, shape)?;
         let mutated = mutate(&suite.schemas, shape, value, &mut rng, Rates::default());
         let canned = canned(response, Some(&mutated.value))?;
         let outcome = async {
-            let read = reader.read(operation, &input, &canned).await?;
+            let read = reader
+                .read(operation, &input, &canned)
+                .await
+                .map_err(|e| unreadable(suite, response, Some(&mutated.value), e))?;
             let body = read.body.ok_or("the client read no body")?;
             drift_matches(suite, shape, &mutated, &body)
         }
@@ -531,9 +548,10 @@ async fn fuzz_response(
     Ok(added)
 }
 
-/// For every operation and every documented status with a body,
-/// [`RESPONSES_PER_STATUS`] generated and mutated responses through the
-/// client; one check per status.
+/// For every operation and every documented status with a body, generated
+/// and mutated responses through the client ([`RESPONSES_PER_SUCCESS`] for
+/// the success, [`RESPONSES_PER_ERROR`] for each error status); one check
+/// per status.
 pub async fn responses(suite: &Suite) -> Area {
     let mut area = Area::new(RESPONSES);
     let mock = MockApi::start().await;
@@ -548,12 +566,12 @@ pub async fn responses(suite: &Suite) -> Area {
             let name = format!("{} {}", operation.id, response.status);
             let outcome =
                 fuzz_response(suite, reader.as_ref(), operation, response, shape, &name).await;
-            served += RESPONSES_PER_STATUS;
+            served += count(response);
             if let Ok(count) = &outcome {
                 added += count;
             }
             area.record(
-                format!("{name}: {RESPONSES_PER_STATUS} generated responses"),
+                format!("{name}: {} generated responses", count(response)),
                 outcome.map(drop),
             );
         }

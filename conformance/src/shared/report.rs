@@ -46,6 +46,19 @@ impl Check {
     }
 }
 
+/// The longest failure reason kept, in characters: a reason quoting a
+/// hostile body in full would drown the report.
+pub const MAX_REASON: usize = 2_000;
+
+fn shorten(reason: String) -> String {
+    let length = reason.chars().count();
+    if length <= MAX_REASON {
+        return reason;
+    }
+    let kept: String = reason.chars().take(MAX_REASON).collect();
+    format!("{kept}… ({} more characters)", length - MAX_REASON)
+}
+
 /// The checks of one area of the suite.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Area {
@@ -80,7 +93,7 @@ impl Area {
         let verdict = match outcome {
             Ok(drift) if drift.is_empty() => Verdict::Pass,
             Ok(drift) => Verdict::Drift(drift),
-            Err(reason) => Verdict::Fail(reason),
+            Err(reason) => Verdict::Fail(shorten(reason)),
         };
         self.checks.push(Check {
             name: name.into(),
@@ -261,6 +274,14 @@ mod tests {
             (report.passed(), report.drift(), report.failed()),
             (2, 1, 1)
         );
+    }
+
+    #[test]
+    fn long_reasons_are_cut() {
+        let mut area = Area::new("a");
+        area.record("long", Err("x".repeat(MAX_REASON + 10)));
+        let reason = area.checks[0].failure().unwrap();
+        assert!(reason.ends_with("… (10 more characters)"), "{reason}");
     }
 
     #[test]

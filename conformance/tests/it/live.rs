@@ -39,7 +39,7 @@ fn path_pattern(suite: &Suite, operation: &Operation) -> String {
 
 /// A server answering every operation of the spec at its path with its
 /// first success example; `get_channel` answers with the channel in `mode`.
-async fn stand_in(suite: &Suite, mode: &str) -> MockServer {
+pub(crate) async fn stand_in(suite: &Suite, mode: &str) -> MockServer {
     let server = MockServer::start().await;
     for operation in &suite.operations {
         let success = operation.success().expect("a success");

@@ -6,6 +6,7 @@
 mod auth;
 mod cases;
 mod examples;
+mod fuzz;
 mod live;
 mod operations;
 mod properties;

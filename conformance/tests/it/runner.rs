@@ -140,3 +140,126 @@ async fn a_bad_case_makes_the_run_fail() {
         text.contains("cases/bad/webhook_tampered_body_marked_valid.json: the case says valid")
     );
 }
+
+/// The runner, run as `cargo xtask conformance` runs it, in `dir`.
+fn runner(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the runner starts");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_case_folders_and_a_missing_repository_exit_2_with_a_clear_line() {
+    let root = crate::root();
+    let scratch = std::env::temp_dir().join(format!("conformance-runner-{}", std::process::id()));
+    let empty = scratch.join("empty");
+    let no_cases = scratch.join("no-cases");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(&no_cases).unwrap();
+    std::fs::write(no_cases.join("capture.txt"), "{}").unwrap();
+    let missing = scratch.join("missing");
+    for (dir, message) in [
+        (&empty, "holds no case file (*.json, directly in it)"),
+        (&no_cases, "holds no case file (*.json, directly in it)"),
+        (&missing, "does not exist"),
+    ] {
+        let (code, stdout, stderr) = runner(&root, &["--cases", dir.to_str().unwrap()]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty(), "nothing runs: {stdout}");
+        let line = stderr.lines().next().unwrap_or_default();
+        assert!(line.starts_with("error: --cases: case folder "), "{stderr}");
+        assert!(line.ends_with(message), "{stderr}");
+    }
+    // Outside the repository, without --repo: the runner says where it looked.
+    let (code, _, stderr) = runner(&scratch, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("is not in a checkout of the repository"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--repo DIR"), "{stderr}");
+    // Credentials that do not go together.
+    for args in [
+        &["--token", "t"][..],
+        &[
+            "--api",
+            "webex-connect",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+        ],
+        &["--api", "webex-connect", "--base-url", "http://127.0.0.1:9"],
+        &["--base-url", "http://127.0.0.1:9", "--service-key", "k"],
+        &["--api", "twilio", "--base-url", "http://127.0.0.1:9"],
+    ] {
+        let (code, _, stderr) = runner(&root, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+#[tokio::test]
+async fn the_report_counts_drift_on_its_own_line_and_strict_fails_on_it() {
+    let root = crate::root();
+    let suite = crate::amio();
+    let server = crate::live::stand_in(&suite, "production").await;
+    let base_url = format!("{}{}", server.uri(), suite.base_path);
+    let drift = root.join("conformance/cases/drift");
+    let upper = std::env::temp_dir().join(format!("conformance-upper-{}", std::process::id()));
+    std::fs::create_dir_all(&upper).unwrap();
+    std::fs::copy(
+        drift.join("webhook_unknown_event.json"),
+        upper.join("WEBHOOK.JSON"),
+    )
+    .unwrap();
+    // From a folder inside the repository, with its cases and one whose
+    // extension is in capitals.
+    let args = [
+        "--base-url",
+        &base_url,
+        "--token",
+        "fake-token-for-the-stand-in",
+        "--cases",
+        drift.to_str().unwrap(),
+        "--cases",
+        upper.to_str().unwrap(),
+    ];
+    let (code, stdout, stderr) = tokio::task::spawn_blocking({
+        let (dir, args) = (root.join("spec"), args.map(str::to_owned));
+        move || runner(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "drift alone passes: {stdout}{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[lines.len() - 2], "6 drift", "{stdout}");
+    assert!(
+        lines[lines.len() - 1].ends_with(" passed, 0 failed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("== Drift ==\n"), "{stdout}");
+    assert!(stdout.contains("WEBHOOK.JSON"), "{stdout}");
+    assert!(!stdout.contains("fake-token-for-the-stand-in"));
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let (code, stdout, _) = tokio::task::spawn_blocking({
+        let (dir, args) = (
+            root.clone(),
+            strict.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
+        );
+        move || runner(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 1, "--strict fails on drift: {stdout}");
+    std::fs::remove_dir_all(&upper).unwrap();
+}

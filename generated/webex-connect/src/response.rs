@@ -120,10 +120,12 @@ impl ResponseCode {
 
 impl From<&str> for ResponseCode {
     fn from(code: &str) -> Self {
-        let code = code.trim();
+        // A known code is recognised with whitespace around it; an unknown
+        // one is kept exactly as received.
+        let trimmed = code.trim();
         KNOWN
             .iter()
-            .find(|(known, _, _)| *known == code)
+            .find(|(known, _, _)| *known == trimmed)
             .map_or_else(
                 || Self::Other(code.to_owned()),
                 |(_, variant, _)| variant.clone(),
@@ -236,5 +238,7 @@ mod tests {
         assert_eq!(code.message(), None);
         assert!(!code.is_queued());
         assert_eq!(ResponseCode::from(""), ResponseCode::Other(String::new()));
+        assert_eq!(ResponseCode::from(" 7010\n").as_str(), " 7010\n");
+        assert!(ResponseCode::from(" 1001 ").is_queued());
     }
 }
