@@ -24,11 +24,14 @@
 //! `bindings_runtime::Runtime`) itself.
 
 mod client;
+mod dispatch;
 mod emit;
 mod patch;
 mod spec;
 pub mod targets;
 mod validate;
+
+pub use dispatch::{DispatchOptions, dispatch};
 
 use std::fmt;
 

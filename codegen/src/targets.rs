@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Error, Options, generate, registry};
+use crate::{DispatchOptions, Error, Options, dispatch, generate, registry};
 
 /// The command that rewrites every target.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
@@ -32,7 +32,17 @@ pub enum Kind {
         /// The Rust path of the bindings' `types` module.
         types_path: &'static str,
     },
+    /// The `operationId` → client method table of a spec ([`dispatch`]).
+    Dispatch(DispatchOptions),
 }
+
+/// The options of the conformance suite's dispatch tables: shared helpers in
+/// `conformance::dispatch`, the API's `Caller` and `Outcome` in the module
+/// holding the table.
+const CONFORMANCE_DISPATCH: DispatchOptions = DispatchOptions {
+    support_path: "crate::dispatch",
+    api_path: "super",
+};
 
 const fn bindings(spec: &'static str, output: &'static str, module_path: &'static str) -> Target {
     Target {
@@ -56,6 +66,11 @@ pub const TARGETS: &[Target] = &[
             types_path: "amio::types",
         },
     },
+    Target {
+        spec: "spec/amio.yaml",
+        output: "conformance/src/amio/dispatch.rs",
+        kind: Kind::Dispatch(CONFORMANCE_DISPATCH),
+    },
     bindings(
         "spec/webex-connect.yaml",
         "generated/webex-connect/src/generated.rs",
@@ -67,6 +82,11 @@ pub const TARGETS: &[Target] = &[
         kind: Kind::Registry {
             types_path: "webex_connect::types",
         },
+    },
+    Target {
+        spec: "spec/webex-connect.yaml",
+        output: "conformance/src/webex_connect/dispatch.rs",
+        kind: Kind::Dispatch(CONFORMANCE_DISPATCH),
     },
     bindings(
         "codegen/tests/specs/unions.yaml",
@@ -128,6 +148,7 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
             generate(&text, &options)
         }
         Kind::Registry { types_path } => registry(&text, target.spec, types_path),
+        Kind::Dispatch(options) => dispatch(&text, target.spec, options),
     }
     .map_err(|source| TargetError::Generate {
         spec: target.spec.to_owned(),

@@ -1,18 +1,17 @@
-//! Calling the clients by `operationId`, with arguments taken from JSON:
-//! [`call`] for Amio, [`call_webex_connect`] for Webex Connect.
+//! What the dispatch tables share. Each API's table
+//! (`amio/dispatch.rs`, `webex_connect/dispatch.rs`) is generated from its
+//! spec by `cargo xtask regen`: one arm per `operationId`, calling the client
+//! method named after it with arguments taken from an [`Input`] through
+//! [`text`], [`param`] and [`body`], and turning what it returns into the
+//! API's outcome with [`IntoOutcome`].
 //!
-//! These tables are the one hand-written link between the specs' operations
-//! and the clients' methods. Which operations exist, and with which
-//! parameters, statuses and examples, is read from the spec: an operation of
-//! a spec that has no entry here fails its checks with
-//! [`DispatchError::UnknownOperation`].
+//! A spec and a table that disagree (a stale table, or a spec changed by a
+//! test) fail by name: an operation the table does not know is
+//! [`DispatchError::UnknownOperation`], and an entry that names no operation
+//! of the spec is reported by the API's operations area.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU32;
 
-use amio::types;
-use reqwest::header::HeaderMap;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -25,20 +24,6 @@ pub struct Input {
     /// request type before the call.
     pub body: Option<Value>,
 }
-
-/// A successful response, with its typed body serialized back to JSON.
-#[derive(Debug)]
-pub struct Reply {
-    /// The HTTP status.
-    pub status: u16,
-    /// The response headers.
-    pub headers: HeaderMap,
-    /// The typed body as JSON; `None` for an operation without a body.
-    pub body: Option<Value>,
-}
-
-/// What the client returned.
-pub type Outcome = Result<Reply, amio::Error>;
 
 /// Why a call could not be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -68,114 +53,10 @@ pub enum DispatchError {
     Serialize(String),
 }
 
-/// What the Webex Connect client returned: the queued messages, or the
-/// typed error (a refusal carries the response code).
-pub type WebexConnectOutcome = Result<Vec<webex_connect::Queued>, webex_connect::Error>;
-
-/// Every `operationId` of `spec/webex-connect.yaml` that
-/// [`call_webex_connect`] can call.
-pub const WEBEX_CONNECT_OPERATIONS: &[&str] = &["send_message"];
-
-/// Calls the Webex Connect client method for `operation` with `input`.
-/// `send_message` is [`webex_connect::Client::send`], which checks the
-/// documented limits, sends the request and reads the response code.
-pub async fn call_webex_connect(
-    client: &webex_connect::Client,
-    operation: &str,
-    input: &Input,
-) -> Result<WebexConnectOutcome, DispatchError> {
-    match operation {
-        "send_message" => {
-            let body: webex_connect::types::SendMessageRequest = body(input)?;
-            Ok(client.send(&body).await)
-        }
-        other => Err(DispatchError::UnknownOperation(other.to_owned())),
-    }
-}
-
-/// Every `operationId` of `spec/amio.yaml` that [`call`] can call.
-pub const OPERATIONS: &[&str] = &[
-    "send_message",
-    "send_notification",
-    "list_channels",
-    "create_channel",
-    "get_channel",
-    "update_channel",
-    "delete_channel",
-    "list_contacts",
-    "get_contact",
-    "delete_contact",
-    "list_messages",
-    "get_settings",
-    "update_settings",
-];
-
-/// Calls the Amio client method for `operation` with `input`.
-pub async fn call(
-    client: &amio::Client,
-    operation: &str,
-    input: &Input,
-) -> Result<Outcome, DispatchError> {
-    match operation {
-        "send_message" => {
-            let body: types::SendMessageRequest = body(input)?;
-            reply(client.send_message(&body).await)
-        }
-        "send_notification" => {
-            let body: types::SendNotificationRequest = body(input)?;
-            reply(client.send_notification(&body).await)
-        }
-        "list_channels" => reply(client.list_channels(max(input)?, offset(input)?).await),
-        "create_channel" => {
-            let body: types::CreateChannelRequest = body(input)?;
-            reply(client.create_channel(&body).await)
-        }
-        "get_channel" => reply(client.get_channel(text(input, "channel_id")?).await),
-        "update_channel" => {
-            let body: types::UpdateChannelRequest = body(input)?;
-            reply(
-                client
-                    .update_channel(text(input, "channel_id")?, &body)
-                    .await,
-            )
-        }
-        "delete_channel" => reply(client.delete_channel(text(input, "channel_id")?).await),
-        "list_contacts" => reply(
-            client
-                .list_contacts(text(input, "channel_id")?, max(input)?, offset(input)?)
-                .await,
-        ),
-        "get_contact" => reply(
-            client
-                .get_contact(text(input, "channel_id")?, text(input, "contact_id")?)
-                .await,
-        ),
-        "delete_contact" => reply(
-            client
-                .delete_contact(text(input, "channel_id")?, text(input, "contact_id")?)
-                .await,
-        ),
-        "list_messages" => reply(
-            client
-                .list_messages(
-                    text(input, "channel_id")?,
-                    text(input, "contact_id")?,
-                    max(input)?,
-                    offset(input)?,
-                )
-                .await,
-        ),
-        "get_settings" => reply(client.get_settings(text(input, "channel_id")?).await),
-        "update_settings" => {
-            let body: types::SettingsUpdate = body(input)?;
-            reply(
-                client
-                    .update_settings(text(input, "channel_id")?, &body)
-                    .await,
-            )
-        }
-        other => Err(DispatchError::UnknownOperation(other.to_owned())),
-    }
+/// Turns what a client method returned into the API's outcome `O`.
+pub trait IntoOutcome<O> {
+    /// The outcome, or why the typed value could not be kept.
+    fn into_outcome(self) -> Result<O, DispatchError>;
 }
 
 fn parameter_error(name: &str, message: impl Into<String>) -> DispatchError {
@@ -185,7 +66,8 @@ fn parameter_error(name: &str, message: impl Into<String>) -> DispatchError {
     }
 }
 
-fn text<'a>(input: &'a Input, name: &str) -> Result<&'a str, DispatchError> {
+/// The path parameter `name`, which must be a string.
+pub fn text<'a>(input: &'a Input, name: &str) -> Result<&'a str, DispatchError> {
     match input.params.get(name) {
         Some(Value::String(value)) => Ok(value),
         Some(other) => Err(parameter_error(
@@ -196,36 +78,17 @@ fn text<'a>(input: &'a Input, name: &str) -> Result<&'a str, DispatchError> {
     }
 }
 
-fn integer(input: &Input, name: &str) -> Result<Option<i64>, DispatchError> {
-    match input.params.get(name) {
-        None => Ok(None),
-        Some(value) => value
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| parameter_error(name, format!("expected an integer, got {value}"))),
-    }
+/// The query parameter `name`, deserialized into the type the client method
+/// takes (an absent one is `null`, which an `Option` reads as `None`).
+pub fn param<T: DeserializeOwned>(input: &Input, name: &str) -> Result<T, DispatchError> {
+    let value = input.params.get(name).cloned().unwrap_or(Value::Null);
+    serde_json::from_value(value.clone())
+        .map_err(|e| parameter_error(name, format!("{value} does not fit: {e}")))
 }
 
-fn max(input: &Input) -> Result<Option<NonZeroU32>, DispatchError> {
-    integer(input, "max")?
-        .map(|n| {
-            u32::try_from(n)
-                .ok()
-                .and_then(NonZeroU32::new)
-                .ok_or_else(|| parameter_error("max", format!("{n} is not a positive u32")))
-        })
-        .transpose()
-}
-
-fn offset(input: &Input) -> Result<Option<i32>, DispatchError> {
-    integer(input, "offset")?
-        .map(|n| {
-            i32::try_from(n).map_err(|_| parameter_error("offset", format!("{n} is not an i32")))
-        })
-        .transpose()
-}
-
-fn body<T: DeserializeOwned>(input: &Input) -> Result<T, DispatchError> {
+/// The request body, deserialized into the type the client method takes; an
+/// error names the JSON path at fault.
+pub fn body<T: DeserializeOwned>(input: &Input) -> Result<T, DispatchError> {
     let type_name = std::any::type_name::<T>()
         .rsplit("::")
         .next()
@@ -246,21 +109,30 @@ fn body<T: DeserializeOwned>(input: &Input) -> Result<T, DispatchError> {
     })
 }
 
-fn reply<T: Serialize>(
-    result: Result<amio::ResponseValue<T>, amio::Error>,
-) -> Result<Outcome, DispatchError> {
-    let response = match result {
-        Ok(response) => response,
-        Err(error) => return Ok(Err(error)),
-    };
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = serde_json::to_value(response.into_inner())
-        .map_err(|e| DispatchError::Serialize(e.to_string()))?;
-    Ok(Ok(Reply {
-        status,
-        headers,
-        // `()` (no body) serializes to null.
-        body: (!body.is_null()).then_some(body),
-    }))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parameters_read_as_the_method_takes_them() {
+        let input = Input {
+            params: [
+                ("max".to_owned(), json!(10)),
+                ("id".to_owned(), json!("6456")),
+            ]
+            .into(),
+            body: None,
+        };
+        assert_eq!(
+            param::<Option<std::num::NonZeroU32>>(&input, "max").unwrap(),
+            std::num::NonZeroU32::new(10)
+        );
+        assert_eq!(param::<Option<i32>>(&input, "offset").unwrap(), None);
+        assert!(param::<u8>(&input, "id").is_err());
+        assert_eq!(text(&input, "id").unwrap(), "6456");
+        assert!(text(&input, "max").is_err());
+        let error = body::<Vec<u8>>(&input).unwrap_err();
+        assert!(error.to_string().contains("no request body"), "{error}");
+    }
 }

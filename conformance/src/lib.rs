@@ -3,25 +3,23 @@
 //! ## Modules
 //!
 //! The tests in `tests/it` and the runner (`src/main.rs`, run by
-//! `cargo xtask conformance`) share this library. Areas: [`examples`] (every
-//! API), for Amio [`operations`], [`auth`], [`signature`], [`properties`]
-//! and [`live`], for Webex Connect those of [`webex_connect`], and
-//! [`cases`]; [`runner`] puts them together into a [`report::Report`].
+//! `cargo xtask conformance`) share this library. One trait,
+//! [`api::ApiUnderTest`], says what an API under test is: its spec, its
+//! client behind the dispatch table generated from the spec, what it makes
+//! of a response or a callback, its own areas, its live mode. Each API has
+//! its folder, [`amio`] and [`webex_connect`]; the checks they share are in
+//! [`shared`] (examples, properties, fuzzing, cases, the judge of drift,
+//! the report); [`runner`] puts them together into a
+//! [`shared::report::Report`].
 
-pub mod auth;
-pub mod cases;
-pub mod compare;
+pub mod amio;
+pub mod api;
 pub mod dispatch;
-pub mod examples;
-pub mod live;
 pub mod mock;
-pub mod operations;
-pub mod properties;
 pub mod registry;
-pub mod report;
 pub mod runner;
 pub mod schema;
-pub mod signature;
+pub mod shared;
 pub mod spec;
 pub mod suite;
 pub mod webex_connect;

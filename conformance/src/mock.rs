@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::spec::Response;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -145,4 +147,39 @@ impl MockApi {
             .map(record)
             .collect()
     }
+}
+
+/// The header values the mock serves for `response`: each documented
+/// header's example. An error names a header without one.
+pub fn served_headers(response: &Response) -> Result<Vec<(String, String)>, String> {
+    response
+        .headers
+        .iter()
+        .map(|header| {
+            let value = match &header.example {
+                Some(Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+                None => {
+                    return Err(format!(
+                        "documented header `{}` has no example to serve",
+                        header.name
+                    ));
+                }
+            };
+            Ok((header.name.clone(), value))
+        })
+        .collect()
+}
+
+/// `response` as the mock serves it, with `body`.
+pub fn canned(response: &Response, body: Option<&Value>) -> Result<Canned, String> {
+    let headers = served_headers(response)?;
+    Ok(match body {
+        Some(body) => Canned::json(response.status, headers, body),
+        None => Canned {
+            status: response.status,
+            headers,
+            body: None,
+        },
+    })
 }

@@ -123,12 +123,29 @@ fn root_for(spec: &Value, shape: &Shape) -> Value {
     }
 }
 
+/// What is wrong with a scalar, by kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// It is not of the type (or one of the values) the schema says.
+    Type(String),
+    /// It breaks a limit or a format of the schema: the keyword, and the message.
+    Constraint {
+        /// The keyword it breaks, such as `maxLength`.
+        keyword: &'static str,
+        /// What the validator says.
+        message: String,
+    },
+}
+
 /// Every schema of a spec as JSON Schema, with validators built on demand
 /// and kept for reuse.
 pub struct Schemas {
     spec: Value,
     defs: Value,
     validators: Mutex<HashMap<Shape, Arc<jsonschema::Validator>>>,
+    /// Validators of scalar schemas, by pointer: built without `$defs`
+    /// (a scalar schema refers to nothing), which keeps them cheap.
+    leaves: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -158,12 +175,76 @@ impl Schemas {
             spec: spec.clone(),
             defs,
             validators: Mutex::new(HashMap::new()),
+            leaves: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The spec the schemas come from.
+    pub fn spec(&self) -> &Value {
+        &self.spec
+    }
+
+    /// What the `jsonschema` crate finds wrong with the scalar `value`
+    /// against the schema at the JSON pointer `at` of the spec (its type,
+    /// format, pattern and bounds), by kind.
+    pub fn leaf_problems(&self, at: &str, value: &Value) -> Vec<Problem> {
+        let validator = match self.leaf_validator(at) {
+            Ok(validator) => validator,
+            Err(message) => return vec![Problem::Type(message)],
+        };
+        validator
+            .iter_errors(value)
+            .map(|error| {
+                use jsonschema::error::ValidationErrorKind as K;
+                let keyword = match error.kind() {
+                    K::MaxLength { .. } => "maxLength",
+                    K::MinLength { .. } => "minLength",
+                    K::Pattern { .. } => "pattern",
+                    K::Maximum { .. } => "maximum",
+                    K::Minimum { .. } => "minimum",
+                    K::ExclusiveMaximum { .. } => "exclusiveMaximum",
+                    K::ExclusiveMinimum { .. } => "exclusiveMinimum",
+                    K::MultipleOf { .. } => "multipleOf",
+                    K::Format { .. } => "format",
+                    _ => return Problem::Type(error.masked().to_string()),
+                };
+                Problem::Constraint {
+                    keyword,
+                    message: error.masked().to_string(),
+                }
+            })
+            .collect()
     }
 
     /// The converted schema named `name`, if the spec has it.
     pub fn json_schema(&self, name: &str) -> Option<&Value> {
         self.defs.get(name)
+    }
+
+    fn leaf_validator(&self, at: &str) -> Result<Arc<jsonschema::Validator>, String> {
+        let mut cache = self
+            .leaves
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(validator) = cache.get(at) {
+            return Ok(Arc::clone(validator));
+        }
+        let schema = self.spec.pointer(at).unwrap_or(&Value::Null);
+        let mut root = to_json_schema(schema);
+        if let Some(object) = root.as_object_mut() {
+            object.insert(
+                "$schema".to_owned(),
+                json!("https://json-schema.org/draft/2020-12/schema"),
+            );
+        }
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&root)
+            .map_err(|e| format!("the schema at #{at} is not valid JSON Schema: {e}"))?;
+        let validator = Arc::new(validator);
+        cache.insert(at.to_owned(), Arc::clone(&validator));
+        Ok(validator)
     }
 
     fn validator(&self, shape: &Shape) -> Result<Arc<jsonschema::Validator>, String> {

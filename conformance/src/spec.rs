@@ -218,48 +218,6 @@ fn walk_media(spec: &Value, value: &Value, at: &str, add: &mut impl FnMut(Exampl
     }
 }
 
-/// The outcome of checking one example against the generated types.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// It deserialized and serialized back to the same JSON.
-    RoundTrips,
-    /// It failed; the message names the JSON path.
-    Fails(String),
-}
-
-/// Deserializes an example into its generated type and back, comparing the
-/// result with the original. `round_trip` is a registry's function.
-pub fn check_example(
-    example: &Example,
-    round_trip: impl Fn(&str, Value) -> Option<Result<Value, String>>,
-) -> Verdict {
-    let one = |schema: &str, value: &Value| -> Result<(), String> {
-        let back = round_trip(schema, value.clone())
-            .ok_or_else(|| format!("no generated type for schema {schema}"))??;
-        match crate::compare::first_difference(value, &back) {
-            None => Ok(()),
-            Some(difference) => Err(format!("round trip changed it: {difference}")),
-        }
-    };
-    let result = match &example.shape {
-        Shape::Named(schema) => one(schema, &example.value),
-        Shape::ArrayOf(schema) => match example.value.as_array() {
-            Some(items) => items
-                .iter()
-                .enumerate()
-                .try_for_each(|(i, item)| one(schema, item).map_err(|e| format!("[{i}] {e}"))),
-            None => Err("expected an array".to_owned()),
-        },
-        Shape::Inline(at) => Err(format!(
-            "its schema is inline ({at}); give the schema a name"
-        )),
-    };
-    match result {
-        Ok(()) => Verdict::RoundTrips,
-        Err(message) => Verdict::Fails(message),
-    }
-}
-
 /// One example of a request or response body, by name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NamedExample {

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::api::{Api, ApiUnderTest};
 use crate::dispatch::Input;
-use crate::registry;
 use crate::schema::Schemas;
 use crate::spec::{self, Example, Operation};
 
@@ -16,78 +16,6 @@ pub const TEST_TOKEN: &str = "conformance-fake-token-8c1f";
 /// The JWT the Webex Connect checks send instead of the service key. A fake
 /// (not even a JWT's three parts): it opens nothing.
 pub const TEST_JWT: &str = "conformance-fake-jwt-5e07";
-
-/// An API whose bindings the suite checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Api {
-    /// The Amio REST API and its webhooks (`spec/amio.yaml`, crate `amio`).
-    Amio,
-    /// The Webex Connect Messaging API v1 and its delivery notifications
-    /// (`spec/webex-connect.yaml`, crate `webex-connect`).
-    WebexConnect,
-}
-
-impl Api {
-    /// Every API the suite checks, in the order the report shows them.
-    pub const ALL: &[Api] = &[Api::Amio, Api::WebexConnect];
-
-    /// The name a case file gives in its `api` field.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Amio => "amio",
-            Self::WebexConnect => "webex-connect",
-        }
-    }
-
-    /// The heading of its section of the report.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Amio => "Amio",
-            Self::WebexConnect => "Webex Connect",
-        }
-    }
-
-    /// The report's name for its area `area`, such as `examples: round
-    /// trip`: Amio's areas keep the plain names they had before the suite
-    /// checked a second API; every other API's start with its
-    /// [`name`](Api::name) (`webex-connect examples: round trip`).
-    pub fn area_name(self, area: &str) -> String {
-        match self {
-            Self::Amio => area.to_owned(),
-            other => format!("{} {area}", other.name()),
-        }
-    }
-
-    /// The API named `name`; an error names the ones supported.
-    pub fn from_name(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|api| api.name() == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|a| a.name()).collect();
-                format!("unknown api `{name}`: expected one of {}", known.join(", "))
-            })
-    }
-
-    /// Its spec, relative to the repository root.
-    pub fn spec_path(self) -> &'static str {
-        match self {
-            Self::Amio => "spec/amio.yaml",
-            Self::WebexConnect => "spec/webex-connect.yaml",
-        }
-    }
-
-    /// The registry function of its generated types: a schema name and a
-    /// JSON value in, the value's round trip through the Rust type out.
-    pub fn round_trip(self, schema: &str, value: Value) -> Option<Result<Value, String>> {
-        match self {
-            Self::Amio => registry::amio::round_trip(schema, value),
-            Self::WebexConnect => registry::webex_connect::round_trip(schema, value),
-        }
-    }
-}
 
 /// One API's spec, read and prepared for the checks.
 #[derive(Debug)]
@@ -147,20 +75,15 @@ impl Suite {
             .ok_or_else(|| format!("operation `{id}` is not in {}", self.api.spec_path()))
     }
 
-    /// An Amio client of the mock at `mock_uri` (the spec's base path
-    /// appended), authenticating with [`TEST_TOKEN`] and never retrying.
-    pub fn client(&self, mock_uri: &str) -> amio::Client {
-        self.client_builder(mock_uri)
-            .build()
-            .expect("the test token and a 127.0.0.1 base URL are valid")
+    /// What the suite knows about checking its API.
+    pub fn under_test(&self) -> &'static dyn ApiUnderTest {
+        self.api.under_test()
     }
 
-    /// The builder [`Suite::client`] uses, for checks that change it.
-    pub fn client_builder(&self, mock_uri: &str) -> amio::ClientBuilder {
-        amio::Client::builder()
-            .token(TEST_TOKEN)
-            .base_url(format!("{mock_uri}{}", self.base_path))
-            .retry(amio::RetryPolicy::none())
+    /// The round trip of `value` through the type generated for the schema
+    /// `schema` (see [`ApiUnderTest::round_trip`]).
+    pub fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, String>> {
+        self.under_test().round_trip(schema, value)
     }
 
     /// The arguments to call `operation` with: every parameter's example

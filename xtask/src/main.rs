@@ -23,7 +23,16 @@ commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    let root = match std::env::current_dir()
+        .map_err(|e| format!("the working directory: {e}"))
+        .and_then(|cwd| workspace_root(&cwd))
+    {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match args.first().map(String::as_str) {
         Some("regen") => match &args[1..] {
             [] => regen::write(&root),
@@ -59,9 +68,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+/// The repository root, found at run time: `start` or the nearest folder
+/// above it holding `xtask/Cargo.toml` and `spec/`. Never the folder xtask
+/// was built in, so that a copy of the repository sharing a target folder
+/// works on itself.
+fn workspace_root(start: &Path) -> Result<PathBuf, String> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("xtask/Cargo.toml").is_file() && dir.join("spec").is_dir())
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+        .ok_or_else(|| {
+            format!(
+                "{} is not in a checkout of the repository (no folder from it up holds \
+                 xtask/Cargo.toml and spec/)",
+                start.display()
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::workspace_root;
+
+    #[test]
+    fn the_root_is_found_from_any_folder_inside_it() {
+        let root = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let deep = root.join("conformance/cases");
+        std::fs::create_dir_all(root.join("xtask")).unwrap();
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(root.join("xtask/Cargo.toml"), "").unwrap();
+        assert_eq!(workspace_root(&deep).unwrap(), root);
+        assert_eq!(workspace_root(&root).unwrap(), root);
+        let error = workspace_root(&std::env::temp_dir()).unwrap_err();
+        assert!(error.contains("is not in a checkout"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

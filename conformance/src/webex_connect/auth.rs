@@ -4,12 +4,13 @@
 
 use ::webex_connect::{BuildError, ClientBuilder};
 
-use super::{Expected, SERVICE_KEY_HEADER, builder, describe, first_input, queued_answer};
-use crate::auth::{expect, unused_port};
-use crate::dispatch::{self, Input, WebexConnectOutcome};
-use crate::mock::{Canned, MockApi, RecordedRequest};
-use crate::operations::canned;
-use crate::report::Area;
+use super::{
+    Expected, Outcome, SERVICE_KEY_HEADER, builder, call, describe, first_input, queued_answer,
+};
+use crate::dispatch::Input;
+use crate::mock::{Canned, MockApi, RecordedRequest, canned};
+use crate::shared::report::Area;
+use crate::shared::{expect, unused_port};
 use crate::spec::Operation;
 use crate::suite::{Suite, TEST_JWT, TEST_TOKEN};
 
@@ -97,12 +98,12 @@ async fn call_once(
     probe: &Probe<'_>,
     builder: impl FnOnce(ClientBuilder) -> ClientBuilder,
     canned: &Canned,
-) -> Result<(Option<RecordedRequest>, WebexConnectOutcome), String> {
+) -> Result<(Option<RecordedRequest>, Outcome), String> {
     let mock = MockApi::serving(canned).await;
     let client = builder(self::builder(suite, &mock.uri()))
         .build()
         .map_err(|e| e.to_string())?;
-    let outcome = dispatch::call_webex_connect(&client, &probe.operation.id, &probe.input)
+    let outcome = call(&client, &probe.operation.id, &probe.input)
         .await
         .map_err(|e| e.to_string())?;
     Ok((mock.requests().await.into_iter().next(), outcome))
@@ -112,7 +113,7 @@ async fn call_once(
 /// `Authorization: Bearer`, one or the other but never both, a clear error
 /// without credentials, and credentials in no `Debug` or error text.
 pub async fn check(suite: &Suite) -> Area {
-    let mut area = Area::new(suite.api.area_name(AREA));
+    let mut area = Area::new(AREA);
     let probe = match probe(suite) {
         Ok(probe) => probe,
         Err(message) => {
@@ -247,7 +248,7 @@ async fn debug_of_errors(suite: &Suite, probe: &Probe<'_>) -> Result<(), String>
             .give(builder(suite, &format!("http://127.0.0.1:{port}")))
             .build()
             .map_err(|e| e.to_string())?;
-        let refused = dispatch::call_webex_connect(&client, &probe.operation.id, &probe.input)
+        let refused = call(&client, &probe.operation.id, &probe.input)
             .await
             .map_err(|e| e.to_string())?
             .err()

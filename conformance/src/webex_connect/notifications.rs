@@ -6,9 +6,9 @@
 use ::webex_connect::notification::{self, DeliveryCode};
 
 use super::{DELIVERY_CODE_TABLE, DocumentedCode, code_list, documented_codes};
-use crate::auth::expect;
-use crate::compare::first_difference;
-use crate::report::Area;
+use crate::shared::compare::first_difference;
+use crate::shared::expect;
+use crate::shared::report::Area;
 use crate::spec::Example;
 use crate::suite::Suite;
 
@@ -20,7 +20,7 @@ pub const AREA: &str = "notifications";
 /// example, its code is documented and known to [`DeliveryCode`], and its
 /// `timeStamp` reads. Every documented delivery code has an example.
 pub fn check(suite: &Suite) -> Area {
-    let mut area = Area::new(suite.api.area_name(AREA));
+    let mut area = Area::new(AREA);
     let (table, property) = DELIVERY_CODE_TABLE;
     let documented = documented_codes(suite, DELIVERY_CODE_TABLE).unwrap_or_else(|message| {
         area.record(format!("the codes of {table}.{property}"), Err(message));

@@ -5,12 +5,11 @@
 
 use ::webex_connect::Client;
 
-use super::{SERVICE_KEY_HEADER, client, queued_answer};
-use crate::auth::expect;
-use crate::dispatch::{self, WEBEX_CONNECT_OPERATIONS};
+use super::{SERVICE_KEY_HEADER, call, client, queued_answer};
 use crate::mock::{MockApi, RecordedRequest};
-use crate::operations::{OperationsRun, check_sent};
-use crate::report::Area;
+use crate::shared::expect;
+use crate::shared::report::Area;
+use crate::shared::requests::{OperationsRun, check_sent, stale_dispatch_entries};
 use crate::spec::{NamedExample, Operation};
 use crate::suite::{Suite, TEST_TOKEN};
 
@@ -22,7 +21,7 @@ pub const AREA: &str = "requests";
 /// `key` header (and no `Authorization`), and the body, which must be the
 /// example unchanged after its trip through the generated type.
 pub async fn check(suite: &Suite) -> OperationsRun {
-    let mut area = Area::new(suite.api.area_name(AREA));
+    let mut area = Area::new(AREA);
     let mock = MockApi::start().await;
     let client = client(suite, &mock.uri());
     let mut requests = Vec::new();
@@ -51,17 +50,7 @@ pub async fn check(suite: &Suite) -> OperationsRun {
             );
         }
     }
-    for entry in WEBEX_CONNECT_OPERATIONS {
-        if suite.operation(entry).is_none() {
-            area.record(
-                format!("dispatch entry {entry}"),
-                Err(format!(
-                    "the dispatch table calls `{entry}`, which is not an operation of {}",
-                    suite.api.spec_path()
-                )),
-            );
-        }
-    }
+    stale_dispatch_entries(suite, &mut area);
     let operations: Vec<&str> = suite.operations.iter().map(|o| o.id.as_str()).collect();
     area.coverage = format!(
         "{count} request examples of {}, sent by Client::send with the service key",
@@ -83,7 +72,7 @@ async fn send_example(
         Err(message) => return (Err(message), None),
     };
     mock.serve(&queued).await;
-    let outcome = dispatch::call_webex_connect(client, &operation.id, &input).await;
+    let outcome = call(client, &operation.id, &input).await;
     let sent = mock.requests().await;
     let result = (|| {
         match outcome {

@@ -10,11 +10,9 @@ use super::{
     DocumentedCode, QUEUED, RESPONSE_CODE_TABLE, check_answer, client, code_list, documented_codes,
     entries, first_input,
 };
-use crate::auth::expect;
-use crate::dispatch;
-use crate::mock::MockApi;
-use crate::operations::canned;
-use crate::report::Area;
+use crate::mock::{MockApi, canned};
+use crate::shared::expect;
+use crate::shared::report::Area;
 use crate::spec::{NamedExample, Operation, Response};
 use crate::suite::Suite;
 
@@ -24,7 +22,7 @@ pub const AREA: &str = "response codes";
 /// Every response example of every operation through [`Client::send`], and
 /// every documented response code.
 pub async fn check(suite: &Suite) -> Area {
-    let mut area = Area::new(suite.api.area_name(AREA));
+    let mut area = Area::new(AREA);
     let (table, property) = RESPONSE_CODE_TABLE;
     let documented = documented_codes(suite, RESPONSE_CODE_TABLE).unwrap_or_else(|message| {
         area.record(format!("the codes of {table}.{property}"), Err(message));
@@ -101,7 +99,7 @@ async fn serve_example(
     }
     let input = first_input(suite, operation)?;
     mock.serve(&canned(response, Some(&example.value))?).await;
-    let outcome = dispatch::call_webex_connect(client, &operation.id, &input)
+    let outcome = super::call(client, &operation.id, &input)
         .await
         .map_err(|e| e.to_string())?;
     check_answer(response.status, &example.value, &outcome)

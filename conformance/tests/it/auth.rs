@@ -2,7 +2,7 @@
 //! parameter when configured, a clear error without a token, and a token
 //! that never shows in `Debug` output.
 
-use conformance::auth;
+use conformance::amio::auth;
 
 #[tokio::test]
 async fn the_token_goes_where_configured_and_nowhere_else() {

@@ -1,8 +1,8 @@
 //! Every example in `spec/amio.yaml` deserializes into its generated type,
 //! serializes back to the same JSON, and fits its schema.
 
-use conformance::examples;
-use conformance::suite::Api;
+use conformance::api::Api;
+use conformance::shared::examples;
 
 /// JSON examples printed in each seed document, counted by hand when the spec
 /// was written (see the provenance section of `spec/README.md`).

@@ -6,6 +6,7 @@
 mod auth;
 mod cases;
 mod examples;
+mod fuzz;
 mod live;
 mod operations;
 mod properties;
@@ -13,16 +14,17 @@ mod runner;
 mod signature;
 mod webex_connect;
 
+use conformance::api::Api;
 use conformance::mock::RecordedRequest;
-use conformance::report::Area;
-use conformance::suite::{Api, Suite};
+use conformance::shared::report::Area;
+use conformance::suite::Suite;
 
-/// The repository root.
+/// The repository root, found at run time from the crate's folder (cargo
+/// sets `CARGO_MANIFEST_DIR` for the tests it runs) as the runner finds it.
 pub fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the conformance crate sits in the workspace")
-        .to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test");
+    conformance::runner::find_root(std::path::Path::new(&manifest))
+        .expect("the conformance crate sits in the repository")
 }
 
 /// The Amio suite, read from `spec/amio.yaml`.
@@ -93,11 +95,11 @@ pub fn snapshot_requests(
     );
 }
 
-/// Fails with every failed check of `area`, by name.
+/// Fails with every failed check of `area`, by name, and on any drift.
 pub fn assert_passes(area: &Area) {
     let failures: Vec<String> = area
         .failures()
-        .map(|c| format!("{}: {}", c.name, c.failure.as_deref().unwrap_or_default()))
+        .map(|c| format!("{}: {}", c.name, c.failure().unwrap_or_default()))
         .collect();
     println!(
         "{}: {} checks ({})",
@@ -112,6 +114,16 @@ pub fn assert_passes(area: &Area) {
         failures.join("\n")
     );
     assert!(!area.checks.is_empty(), "{} ran no check", area.name);
+    let drift: Vec<String> = area
+        .drifted()
+        .flat_map(|c| c.drift().iter().map(|d| format!("{}: {d}", c.name)))
+        .collect();
+    assert!(
+        drift.is_empty(),
+        "{} found drift:\n{}",
+        area.name,
+        drift.join("\n")
+    );
 }
 
 /// The failure of the check named `name` in `area`.
@@ -120,16 +132,15 @@ pub fn failure<'a>(area: &'a Area, name: &str) -> &'a str {
         .iter()
         .find(|c| c.name == name)
         .unwrap_or_else(|| panic!("{} has no check `{name}`", area.name))
-        .failure
-        .as_deref()
-        .unwrap_or_else(|| panic!("`{name}` passed"))
+        .failure()
+        .unwrap_or_else(|| panic!("`{name}` did not fail"))
 }
 
 /// Runs the seeded round-trip property for every model, failing with each
 /// model that does not hold. `source_file` (the caller's `file!()`) places its
 /// regressions in `proptest-regressions/`.
 pub fn assert_models_round_trip(suite: &Suite, models: &[String], source_file: &'static str) {
-    use conformance::properties;
+    use conformance::shared::properties;
     use proptest::test_runner::FileFailurePersistence;
 
     let mut failures = Vec::new();

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use conformance::operations;
-use conformance::suite::Api;
+use conformance::amio::operations;
+use conformance::api::Api;
 
 #[tokio::test]
 async fn every_operation_and_documented_status_goes_through_the_client() {

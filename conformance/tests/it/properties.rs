@@ -2,7 +2,7 @@
 //! through the generated types and fit their schemas. Seeded; failures are
 //! persisted under `proptest-regressions/` and replayed first.
 
-use conformance::properties::{self, holds, strategy};
+use conformance::shared::properties::{self, holds, strategy};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use serde_json::json;

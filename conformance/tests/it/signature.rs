@@ -1,7 +1,7 @@
 //! Webhooks: the docs' signature reference vector, and the properties of
 //! every documented webhook payload.
 
-use conformance::signature::{
+use conformance::amio::signature::{
     self, REFERENCE_BODY, REFERENCE_SECRET, REFERENCE_SIGNATURE, webhook_properties,
 };
 use serde_json::json;

@@ -1,28 +1,210 @@
 //! The Webex Connect Messaging API (`spec/webex-connect.yaml`, crate
-//! `webex-connect`): the areas its one operation needs beside the example
-//! and property checks every API shares, one module each:
-//! [`response_codes`], [`requests`], [`auth`] and [`notifications`]; and
-//! what they share, which the `response` cases use too: the documented
-//! codes, a client of the mock, and [`check_answer`], what
-//! [`Client::send`] must make of an answer.
+//! `webex-connect`): [`WebexConnect`], its [`ApiUnderTest`]; its client of
+//! the mock; its dispatch table ([`dispatch`], generated from the spec, where
+//! `send_message` is [`Client::send`]); the areas its one operation needs
+//! beside the shared ones, one module each: [`response_codes`],
+//! [`requests`], [`auth`] and [`notifications`], and [`live`] for a real
+//! endpoint; and what they share, which the `response` cases use too: the
+//! documented codes, and [`check_answer`], what [`Client::send`] must make
+//! of an answer.
 //!
 //! The documented codes are read from the spec: the `enum` (and
 //! `x-enum-descriptions`) of the schema `ResponseEntry.code` refers to
 //! (`ResponseCode`; `DeliveryCode` for `DeliveryInfo.code`).
 
 pub mod auth;
+/// The `operationId` → client method table, generated from
+/// `spec/webex-connect.yaml` by `cargo xtask regen`.
+#[rustfmt::skip]
+pub mod dispatch;
+pub mod live;
 pub mod notifications;
 pub mod requests;
 pub mod response_codes;
 
+use ::webex_connect::types::SendMessageRequest;
 use ::webex_connect::{Client, ClientBuilder, Error, Queued, Rejection};
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use serde_json::Value;
 
-use crate::dispatch::{Input, WebexConnectOutcome};
-use crate::mock::Canned;
-use crate::operations::canned;
+use crate::api::{Api, ApiUnderTest, Read, Reader};
+use crate::dispatch::{DispatchError, Input, IntoOutcome};
+use crate::mock::{Canned, MockApi, canned};
+use crate::registry;
+use crate::shared::compare::{Drift, DriftKind};
+use crate::shared::live::LiveOptions;
+use crate::shared::report::Area;
 use crate::spec::Operation;
 use crate::suite::{Suite, TEST_TOKEN};
+
+/// The Webex Connect API under test.
+#[derive(Clone, Copy, Debug)]
+pub struct WebexConnect;
+
+/// What the generated table calls the client methods on: the client, with
+/// `send_message` as [`Client::send`], which checks the documented limits,
+/// sends the request and reads the response code.
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a>(pub &'a Client);
+
+impl Caller<'_> {
+    /// `send_message`, as users call it: [`Client::send`].
+    pub async fn send_message(&self, request: &SendMessageRequest) -> Result<Vec<Queued>, Error> {
+        self.0.send(request).await
+    }
+}
+
+impl std::ops::Deref for Caller<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.0
+    }
+}
+
+/// What the client returned: the queued messages, or the typed error (a
+/// refusal carries the response code).
+pub type Outcome = Result<Vec<Queued>, Error>;
+
+impl IntoOutcome<Outcome> for Result<Vec<Queued>, Error> {
+    fn into_outcome(self) -> Result<Outcome, DispatchError> {
+        Ok(self)
+    }
+}
+
+/// Calls the client method of `operation` with `input` (the generated
+/// [`dispatch::call`]).
+pub async fn call(
+    client: &Client,
+    operation: &str,
+    input: &Input,
+) -> Result<Outcome, DispatchError> {
+    dispatch::call(&Caller(client), operation, input).await
+}
+
+impl ApiUnderTest for WebexConnect {
+    fn api(&self) -> Api {
+        Api::WebexConnect
+    }
+
+    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, String>> {
+        registry::webex_connect::round_trip(schema, value)
+    }
+
+    fn dispatch_table(&self) -> &'static [&'static str] {
+        dispatch::OPERATIONS
+    }
+
+    fn areas<'a>(&'a self, suite: &'a Suite) -> BoxFuture<'a, Vec<Area>> {
+        async move {
+            vec![
+                response_codes::check(suite).await,
+                requests::check(suite).await.area,
+                auth::check(suite).await,
+                notifications::check(suite),
+            ]
+        }
+        .boxed()
+    }
+
+    fn reader<'a>(&'a self, suite: &'a Suite, mock: &'a MockApi) -> Box<dyn Reader + 'a> {
+        Box::new(WebexReader {
+            suite,
+            mock,
+            client: client(suite, &mock.uri()),
+            documented: documented_codes(suite, RESPONSE_CODE_TABLE).unwrap_or_default(),
+        })
+    }
+
+    fn read_callback(&self, body: &[u8]) -> Result<Value, String> {
+        let parsed = ::webex_connect::notification::parse(body)
+            .map_err(|e| format!("notification::parse refuses it: {e}"))?;
+        serde_json::to_value(&parsed).map_err(|e| format!("serializing the notification: {e}"))
+    }
+
+    fn live<'a>(&'a self, suite: &'a Suite, options: &'a LiveOptions) -> BoxFuture<'a, Area> {
+        live::check(suite, options).boxed()
+    }
+}
+
+/// The Webex Connect client of a mock.
+struct WebexReader<'a> {
+    suite: &'a Suite,
+    mock: &'a MockApi,
+    client: Client,
+    documented: Vec<DocumentedCode>,
+}
+
+impl Reader for WebexReader<'_> {
+    /// Serves the answer to [`Client::send`], which must give what its codes
+    /// mean ([`check_answer`]); the body's reading is the round trip of its
+    /// documented schema (what `send` reads it with). A code the spec does
+    /// not document is drift: the client keeps it as `ResponseCode::Other`.
+    fn read<'a>(
+        &'a self,
+        operation: &'a Operation,
+        input: &'a Input,
+        canned: &'a Canned,
+    ) -> BoxFuture<'a, Result<Read, String>> {
+        async move {
+            self.mock.serve(canned).await;
+            let outcome = call(&self.client, &operation.id, input)
+                .await
+                .map_err(|e| e.to_string())?;
+            let body: Value = match &canned.body {
+                Some(bytes) => serde_json::from_slice(bytes).map_err(|e| e.to_string())?,
+                None => Value::Null,
+            };
+            check_answer(canned.status, &body, &outcome)?;
+            let shape = operation
+                .response(canned.status)
+                .and_then(|r| r.shape.as_ref());
+            let Some(crate::spec::Shape::Named(schema)) = shape else {
+                return Ok(Read::default());
+            };
+            let read = self
+                .suite
+                .round_trip(schema, body.clone())
+                .ok_or_else(|| format!("no generated type for schema {schema}"))?
+                .map_err(|e| format!("the generated {schema} does not read it: {e}"))?;
+            Ok(Read {
+                body: Some(read),
+                drift: undocumented_codes(&body, &self.documented),
+            })
+        }
+        .boxed()
+    }
+}
+
+/// A drift for every response code of `body` that `documented` does not list.
+fn undocumented_codes(body: &Value, documented: &[DocumentedCode]) -> Vec<Drift> {
+    let (schema, property) = RESPONSE_CODE_TABLE;
+    let Ok((entries, single)) = entries(body) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| !documented.iter().any(|d| d.code == entry.code))
+        .map(|(i, entry)| Drift {
+            path: if single {
+                "$.response.code".to_owned()
+            } else {
+                format!("$.response[{i}].code")
+            },
+            kind: DriftKind::UnknownEnumValue,
+            detail: format!(
+                "response code `{}` is not documented (the client keeps it as ResponseCode::Other)",
+                entry.code
+            ),
+            suggestion: format!(
+                "document `{}` ({:?}) in the codes of {schema}.{property}",
+                entry.code, entry.description
+            ),
+        })
+        .collect()
+}
 
 /// The one code that means success: `1001` Queued (seed 002, line 1994).
 pub const QUEUED: &str = "1001";
@@ -225,7 +407,7 @@ impl Expected {
         })
     }
 
-    fn of_outcome(outcome: &WebexConnectOutcome) -> Option<Self> {
+    fn of_outcome(outcome: &Outcome) -> Option<Self> {
         let queued = |queued: &[Queued]| {
             queued
                 .iter()
@@ -252,11 +434,7 @@ impl Expected {
 /// every code is `1001`, [`Error::Rejected`] with the code, description and
 /// transid of a refusal, or [`Error::DestinationsRejected`] when an array
 /// mixes them (or refuses several); any other status gives [`Error::Http`].
-pub fn check_answer(
-    status: u16,
-    body: &Value,
-    outcome: &WebexConnectOutcome,
-) -> Result<(), String> {
+pub fn check_answer(status: u16, body: &Value, outcome: &Outcome) -> Result<(), String> {
     if status != 200 {
         return match outcome {
             Err(Error::Http(error)) if error.status().map(|s| s.as_u16()) == Some(status) => Ok(()),
@@ -279,7 +457,7 @@ pub fn check_answer(
 
 /// An outcome as a failure message shows it (an error by its `Display`,
 /// which never shows the credentials).
-fn describe(outcome: &WebexConnectOutcome) -> String {
+fn describe(outcome: &Outcome) -> String {
     match Expected::of_outcome(outcome) {
         Some(typed) => format!("{typed:?}"),
         None => match outcome {

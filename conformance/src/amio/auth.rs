@@ -2,22 +2,17 @@
 //! default, the `access_token` query parameter when asked, a clear error
 //! without a token, and a token that never shows in `Debug` output.
 
-use amio::{AuthLocation, BuildError};
+use ::amio::{AuthLocation, BuildError};
 
-use crate::dispatch;
-use crate::mock::{Canned, MockApi, RecordedRequest};
-use crate::operations::canned;
-use crate::report::Area;
+use super::{call, client_builder};
+use crate::mock::{Canned, MockApi, RecordedRequest, canned};
+use crate::shared::report::Area;
+use crate::shared::{expect, unused_port};
 use crate::spec::Operation;
 use crate::suite::{Suite, TEST_TOKEN};
 
 /// The area's name in the report.
 pub const AREA: &str = "auth";
-
-/// `Ok` when `condition` holds, else the error `message()`.
-pub(crate) fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), String> {
-    if condition { Ok(()) } else { Err(message()) }
-}
 
 /// The operation the checks call: the first one without a request body.
 fn probe(suite: &Suite) -> Result<&Operation, String> {
@@ -38,13 +33,12 @@ async fn call_once(
     canned: &Canned,
 ) -> Result<(Option<RecordedRequest>, Option<String>), String> {
     let mock = MockApi::serving(canned).await;
-    let client = suite
-        .client_builder(&mock.uri())
+    let client = client_builder(suite, &mock.uri())
         .auth_location(location)
         .build()
         .map_err(|e| e.to_string())?;
     let input = suite.input(operation, None)?;
-    let outcome = dispatch::call(&client, &operation.id, &input)
+    let outcome = call(&client, &operation.id, &input)
         .await
         .map_err(|e| e.to_string())?;
     let error = outcome.err().map(|e| format!("{e:?}\n{e}"));
@@ -131,9 +125,9 @@ async fn query_parameter(
 fn missing_token(suite: &Suite) -> Result<(), String> {
     let base_url = format!("http://127.0.0.1:9{}", suite.base_path);
     let builders = [
-        ("no token", amio::Client::builder()),
-        ("an empty token", amio::Client::builder().token("")),
-        ("a blank token", amio::Client::builder().token("  ")),
+        ("no token", ::amio::Client::builder()),
+        ("an empty token", ::amio::Client::builder().token("")),
+        ("a blank token", ::amio::Client::builder().token("  ")),
     ];
     for (what, builder) in builders {
         match builder.base_url(base_url.clone()).build() {
@@ -152,9 +146,7 @@ fn missing_token(suite: &Suite) -> Result<(), String> {
 
 fn debug_of_client(suite: &Suite) -> Result<(), String> {
     for location in [AuthLocation::Header, AuthLocation::Query] {
-        let builder = suite
-            .client_builder("http://127.0.0.1:9")
-            .auth_location(location);
+        let builder = client_builder(suite, "http://127.0.0.1:9").auth_location(location);
         let builder_debug = format!("{builder:?}");
         expect(!builder_debug.contains(TEST_TOKEN), || {
             format!("{location:?}: the builder's Debug shows the token: {builder_debug}")
@@ -208,26 +200,16 @@ async fn refused_connection_error(
     location: AuthLocation,
 ) -> Result<String, String> {
     let port = unused_port()?;
-    let client = suite
-        .client_builder(&format!("http://127.0.0.1:{port}"))
+    let client = client_builder(suite, &format!("http://127.0.0.1:{port}"))
         .auth_location(location)
         .build()
         .map_err(|e| e.to_string())?;
     let input = suite.input(operation, None)?;
-    match dispatch::call(&client, &operation.id, &input)
+    match call(&client, &operation.id, &input)
         .await
         .map_err(|e| e.to_string())?
     {
         Ok(_) => Err(format!("port {port}: the call succeeded")),
         Err(error) => Ok(format!("{error:?}\n{error}")),
     }
-}
-
-/// A port on 127.0.0.1 that was free a moment ago: nothing listens there,
-/// so a connection to it is refused.
-pub(crate) fn unused_port() -> Result<u16, String> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|address| address.port())
-        .map_err(|e| e.to_string())
 }

@@ -1,13 +1,18 @@
 //! Webhooks: the `X-Hub-Signature` reference vector of the docs, and the
 //! properties every documented webhook payload must have: signed, it
 //! verifies; tampered with, signed with another secret or unsigned, it is
-//! refused; it parses into the event it names.
+//! refused; it parses into the event it names. And the `webhook` case
+//! files ([`check_webhook_case`]).
 
 use serde_json::Value;
 
-use crate::report::Area;
+use crate::shared::cases::WebhookCase;
+use crate::shared::compare::{Direction, Drift, judge};
+use crate::shared::expect;
+use crate::shared::report::Area;
+use crate::spec;
 use crate::suite::Suite;
-use amio::webhook;
+use ::amio::webhook;
 
 /// The area's name in the report.
 pub const AREA: &str = "signature";
@@ -26,10 +31,6 @@ pub const REFERENCE_EXAMPLE: &str = "webhook_signature_test_body";
 
 /// An event name no API version has.
 const UNKNOWN_EVENT: &str = "conformance_unknown_event";
-
-fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), String> {
-    if condition { Ok(()) } else { Err(message()) }
-}
 
 /// Runs the reference vector and the webhook properties over every webhook
 /// example of the spec.
@@ -61,7 +62,7 @@ pub fn check(suite: &Suite) -> Area {
             || "verify accepted the signature for other bytes than the ones signed".to_owned(),
         ),
     );
-    let written = crate::spec::example_as_written(&suite.spec_text, REFERENCE_EXAMPLE);
+    let written = spec::example_as_written(&suite.spec_text, REFERENCE_EXAMPLE);
     area.record(
         format!("reference vector: the spec's example {REFERENCE_EXAMPLE} is the signed body"),
         expect(written.as_deref() == Some(REFERENCE_BODY), || {
@@ -81,7 +82,7 @@ pub fn check(suite: &Suite) -> Area {
     for example in suite.webhook_examples() {
         count += 1;
         let known = known_tags(&suite.spec, &example.shape.to_string());
-        let raw = crate::spec::example_as_written(&suite.spec_text, &example.name)
+        let raw = spec::example_as_written(&suite.spec_text, &example.name)
             .unwrap_or_else(|| example.value.to_string());
         area.record(
             format!(
@@ -198,7 +199,7 @@ fn unknown_event(suite: &Suite) -> Result<(), String> {
         )
     })?;
     let back = serde_json::to_value(&event).map_err(|e| e.to_string())?;
-    match crate::compare::first_difference(&value, &back) {
+    match crate::shared::compare::first_difference(&value, &back) {
         None => Ok(()),
         Some(difference) => Err(format!(
             "the unknown event does not round-trip: {difference}"
@@ -221,4 +222,54 @@ fn per_channel_secrets() -> Result<(), String> {
         webhook::verify_and_parse(&secrets, body, Some(&forged)).is_err(),
         || "a body signed with another channel's secret is accepted".to_owned(),
     )
+}
+
+/// Checks a `webhook` case: verification with its secret must agree with
+/// `valid`; a valid body must parse as the event it names (`null`: the
+/// unknown-event variant), and the parsed event is judged as received
+/// against the webhook schema (an unknown event is drift).
+pub fn check_webhook_case(suite: &Suite, case: &WebhookCase) -> Result<Vec<Drift>, String> {
+    let body = case.body.as_bytes();
+    let verified = webhook::verify(case.secret.as_bytes(), body, case.signature.as_deref());
+    match (&verified, case.valid) {
+        (Ok(()), true) | (Err(_), false) => {}
+        (Ok(()), false) => {
+            return Err("the signature verifies, but the case says it is not valid".to_owned());
+        }
+        (Err(error), true) => {
+            return Err(format!(
+                "the case says valid, but verification fails: {error}"
+            ));
+        }
+    }
+    let Some(expected) = case.event.as_ref().filter(|_| case.valid) else {
+        return Ok(Vec::new());
+    };
+    let event = webhook::parse(body).map_err(|e| format!("the body does not parse: {e}"))?;
+    match expected {
+        None if event.is_unknown() => {}
+        None => {
+            return Err(format!(
+                "the case expects the unknown-event variant; it parses as `{}`",
+                event.event()
+            ));
+        }
+        Some(name) if event.is_unknown() => {
+            return Err(format!(
+                "the case expects `{name}`; it parses as the unknown-event variant (`{}`)",
+                event.event()
+            ));
+        }
+        Some(name) if event.event() != name => {
+            return Err(format!(
+                "the case expects `{name}`; it parses as `{}`",
+                event.event()
+            ));
+        }
+        Some(_) => {}
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let shape = spec::webhook_shape(&suite.spec).ok_or("the spec documents no webhook payload")?;
+    let back = serde_json::to_value(&event).map_err(|e| e.to_string())?;
+    judge(&suite.schemas, &shape, Direction::Received, &value, &back)
 }

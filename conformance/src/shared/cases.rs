@@ -1,22 +1,23 @@
-//! External cases: traffic a user captured, one JSON file per case, checked
-//! like the spec's own examples. The format is documented in
+//! External cases: traffic a user captured, one JSON file per case, each
+//! one check with a verdict. The format is documented in
 //! `conformance/README.md`:
 //!
-//! - `{"kind":"webhook","secret","signature","body","valid","event"}`:
-//!   verification must agree with `valid`; a valid body must parse as
-//!   `event` (`null`: the unknown-event variant), and a known event must
-//!   round-trip and fit its schema;
+//! - `{"kind":"webhook","secret","signature","body","valid","event"}`
+//!   (Amio): verification must agree with `valid`; a valid body must parse
+//!   as `event` (`null`: the unknown-event variant), and is judged as
+//!   received;
 //! - `{"kind":"response","operation","status","headers","body"}`: served
-//!   to the client by the mock; a 2xx must give the typed value, a 4xx/5xx
-//!   the typed API error, and the body must round-trip and fit the schema;
+//!   to the client by the mock, whose reading must mean what the response
+//!   means ([`Reader::read`](crate::api::Reader::read)),
+//!   and judged as received;
 //! - `{"kind":"request","operation","body"}`: the body must round-trip
-//!   through the operation's request type and fit its schema.
+//!   through the operation's request type and fit its schema, judged as sent.
 //!
-//! Every case may name its API (`"api"`, default `"amio"`):
-//! `"webex-connect"` takes `response` and `request` cases; a Webex Connect
-//! response must give what its codes mean through `Client::send` (see
-//! [`webex_connect::check_answer`]). A failure names the file and, where
-//! there is one, the JSON path.
+//! Judged as received ([`judge`]), what the spec does not describe (an
+//! undocumented property, an unknown enum value or tag, `null` for an
+//! optional property) is drift, not a failure. Every case may name its API
+//! (`"api"`, default `"amio"`). A failure names the file and, where there is
+//! one, the JSON path.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,17 +25,19 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::dispatch;
+use crate::api::{Api, Reader};
 use crate::mock::{Canned, MockApi};
-use crate::operations::check_outcome;
-use crate::report::Area;
-use crate::spec::{self, Example, Header, Verdict};
-use crate::suite::{Api, Suite};
-use crate::webex_connect;
-use amio::webhook;
+use crate::shared::compare::{Direction, Drift, judge};
+use crate::shared::examples::round_trip;
+use crate::shared::report::Area;
+use crate::spec::Response;
+use crate::suite::Suite;
 
 /// The area's name in the report.
 pub const AREA: &str = "cases";
+
+/// The extension of a case file, matched whatever its case (`.json`, `.JSON`).
+pub const EXTENSION: &str = "json";
 
 /// A webhook delivery: the raw body, its signature and the expected verdict.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -160,21 +163,39 @@ pub fn parse(text: &str) -> Result<Case, String> {
     Ok(Case { api, kind })
 }
 
-/// The case files of `dir`: every `*.json` file directly in it (not in
-/// subfolders), in name order.
+/// The case files of `dir`: every file directly in it (not in subfolders)
+/// whose extension is [`EXTENSION`] in any case, in name order. A folder that
+/// is missing, cannot be read, or holds no case file is an error that says so.
 pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    let shown = display(dir);
+    let entries = std::fs::read_dir(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("case folder {shown} does not exist"),
+        _ => format!("reading the case folder {shown}: {e}"),
+    })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "json"))
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case(EXTENSION))
+        })
         .collect();
+    if files.is_empty() {
+        return Err(format!(
+            "case folder {shown} holds no case file (*.{EXTENSION}, directly in it)"
+        ));
+    }
     files.sort();
     Ok(files)
 }
 
 /// Checks every case file of every folder in `dirs`, each as one check named
-/// by its path. `suites` must hold a suite for every API a case may name.
+/// by its path. `suites` must hold a suite for every API a case may name. A
+/// folder [`files`] refuses is one failed check (the runner refuses such a
+/// folder before it runs anything).
 pub async fn check(suites: &[Suite], dirs: &[PathBuf]) -> Area {
     let mut area = Area::new(AREA);
     let mut count = 0;
@@ -189,7 +210,7 @@ pub async fn check(suites: &[Suite], dirs: &[PathBuf]) -> Area {
         for file in files {
             count += 1;
             let outcome = check_file(suites, &file).await;
-            area.record(display(&file), outcome);
+            area.judged(display(&file), outcome);
         }
     }
     area.coverage = format!(
@@ -214,7 +235,7 @@ fn display(path: &Path) -> String {
 }
 
 /// Reads and checks one case file.
-pub async fn check_file(suites: &[Suite], file: &Path) -> Result<(), String> {
+pub async fn check_file(suites: &[Suite], file: &Path) -> Result<Vec<Drift>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("reading it: {e}"))?;
     let case = parse(&text).map_err(|e| format!("not a valid case: {e}"))?;
     let suite = suites
@@ -224,63 +245,39 @@ pub async fn check_file(suites: &[Suite], file: &Path) -> Result<(), String> {
     check_case(suite, &case.kind).await
 }
 
-/// Checks one case against `suite`.
-pub async fn check_case(suite: &Suite, case: &Kind) -> Result<(), String> {
+/// Checks one case against `suite`: `Ok` with the drift found, or why it
+/// fails.
+pub async fn check_case(suite: &Suite, case: &Kind) -> Result<Vec<Drift>, String> {
     match case {
-        Kind::Webhook(case) => check_webhook(suite, case),
+        Kind::Webhook(case) => crate::amio::signature::check_webhook_case(suite, case),
         Kind::Response(case) => check_response(suite, case).await,
         Kind::Request(case) => check_request(suite, case),
     }
 }
 
-fn check_webhook(suite: &Suite, case: &WebhookCase) -> Result<(), String> {
-    let body = case.body.as_bytes();
-    let verified = webhook::verify(case.secret.as_bytes(), body, case.signature.as_deref());
-    match (&verified, case.valid) {
-        (Ok(()), true) | (Err(_), false) => {}
-        (Ok(()), false) => {
-            return Err("the signature verifies, but the case says it is not valid".to_owned());
-        }
-        (Err(error), true) => {
-            return Err(format!(
-                "the case says valid, but verification fails: {error}"
-            ));
+/// Adds to `drift` what `more` finds at a path `drift` does not name yet.
+pub fn merge(mut drift: Vec<Drift>, more: Vec<Drift>) -> Vec<Drift> {
+    for found in more {
+        if !drift.iter().any(|d| d.path == found.path) {
+            drift.push(found);
         }
     }
-    let Some(expected) = case.event.as_ref().filter(|_| case.valid) else {
-        return Ok(());
-    };
-    let event = webhook::parse(body).map_err(|e| format!("the body does not parse: {e}"))?;
-    match expected {
-        None if event.is_unknown() => Ok(()),
-        None => Err(format!(
-            "the case expects the unknown-event variant; it parses as `{}`",
-            event.event()
-        )),
-        Some(name) if event.is_unknown() => Err(format!(
-            "the case expects `{name}`; it parses as the unknown-event variant (`{}`)",
-            event.event()
-        )),
-        Some(name) if event.event() != name => Err(format!(
-            "the case expects `{name}`; it parses as `{}`",
-            event.event()
-        )),
-        Some(_) => {
-            let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-            let shape =
-                spec::webhook_shape(&suite.spec).ok_or("the spec documents no webhook payload")?;
-            let back = serde_json::to_value(&event).map_err(|e| e.to_string())?;
-            if let Some(difference) = crate::compare::first_difference(&value, &back) {
-                return Err(format!(
-                    "the parsed event does not round-trip: {difference}"
-                ));
-            }
-            suite.schemas.validate(&shape, &value)
-        }
-    }
+    drift
 }
 
-async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String> {
+/// Serves a response case to the client of its API and judges its body.
+pub async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<Vec<Drift>, String> {
+    let mock = MockApi::start().await;
+    let reader = suite.under_test().reader(suite, &mock);
+    check_response_with(suite, reader.as_ref(), case).await
+}
+
+/// [`check_response`] with the client of a mock already running.
+pub async fn check_response_with(
+    suite: &Suite,
+    reader: &dyn Reader,
+    case: &ResponseCase,
+) -> Result<Vec<Drift>, String> {
     let operation = suite.require_operation(&case.operation)?;
     let response = operation.response(case.status).ok_or_else(|| {
         format!(
@@ -289,7 +286,6 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
         )
     })?;
     match (&response.shape, &case.body) {
-        (Some(shape), Some(body)) => suite.schemas.validate(shape, body)?,
         (Some(_), None) => {
             return Err(format!(
                 "status {} has a body; the case has none",
@@ -302,7 +298,7 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
                 case.status
             ));
         }
-        (None, None) => {}
+        _ => {}
     }
     let headers: Vec<(String, String)> = case
         .headers
@@ -313,20 +309,6 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
                 other => other.to_string(),
             };
             (name.clone(), value)
-        })
-        .collect();
-    // The typed accessors must read the documented headers the case has.
-    let documented: Vec<Header> = response
-        .headers
-        .iter()
-        .filter_map(|header| {
-            let (_, value) = headers
-                .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(&header.name))?;
-            Some(Header {
-                name: header.name.clone(),
-                example: Some(Value::String(value.clone())),
-            })
         })
         .collect();
     let canned = Canned {
@@ -340,45 +322,56 @@ async fn check_response(suite: &Suite, case: &ResponseCase) -> Result<(), String
         .and_then(|r| r.examples.first())
         .map(|e| e.value.clone());
     let input = suite.input(operation, request_body)?;
-    let mock = MockApi::serving(&canned).await;
-    match suite.api {
-        Api::Amio => {
-            let client = suite.client(&mock.uri());
-            let outcome = dispatch::call(&client, &operation.id, &input)
-                .await
-                .map_err(|e| e.to_string())?;
-            check_outcome(case.status, &documented, case.body.as_ref(), outcome)
+    let read = reader
+        .read(operation, &input, &canned)
+        .await
+        .map_err(|error| unreadable(suite, response, case.body.as_ref(), error))?;
+    let drift = match (&response.shape, &case.body) {
+        (Some(shape), Some(body)) => {
+            let typed = read.body.as_ref().unwrap_or(&Value::Null);
+            judge(&suite.schemas, shape, Direction::Received, body, typed)?
         }
-        Api::WebexConnect => {
-            let client = webex_connect::client(suite, &mock.uri());
-            let outcome = dispatch::call_webex_connect(&client, &operation.id, &input)
-                .await
-                .map_err(|e| e.to_string())?;
-            let body = case.body.as_ref().unwrap_or(&Value::Null);
-            webex_connect::check_answer(case.status, body, &outcome)
-        }
+        _ => Vec::new(),
+    };
+    Ok(merge(drift, read.drift))
+}
+
+/// Why the client could not read `body`, a response of `response`: where
+/// the generated type cannot read it (the client's error may not say), or
+/// else `error`.
+pub fn unreadable(
+    suite: &Suite,
+    response: &Response,
+    body: Option<&Value>,
+    error: String,
+) -> String {
+    let detail = response
+        .shape
+        .as_ref()
+        .zip(body)
+        .and_then(|(shape, body)| round_trip(suite, shape, Direction::Received, body).err())
+        .and_then(|e| {
+            e.strip_prefix("the generated type does not read it: ")
+                .map(str::to_owned)
+        });
+    match detail {
+        Some(detail) => format!(
+            "the client cannot read the documented {}: {detail}",
+            response.status
+        ),
+        None => error,
     }
 }
 
-fn check_request(suite: &Suite, case: &RequestCase) -> Result<(), String> {
+fn check_request(suite: &Suite, case: &RequestCase) -> Result<Vec<Drift>, String> {
     let operation = suite.require_operation(&case.operation)?;
     let request = operation
         .request
         .as_ref()
         .ok_or_else(|| format!("{} has no request body", operation.id))?;
-    let example = Example {
-        name: case.operation.clone(),
-        used_at: String::new(),
-        shape: request.shape.clone(),
-        description: String::new(),
-        value: case.body.clone(),
-    };
-    if let Verdict::Fails(message) = spec::check_example(&example, |schema, value| {
-        suite.api.round_trip(schema, value)
-    }) {
-        return Err(message);
-    }
-    suite.schemas.validate(&request.shape, &case.body)
+    round_trip(suite, &request.shape, Direction::Sent, &case.body)?;
+    suite.schemas.validate(&request.shape, &case.body)?;
+    Ok(Vec::new())
 }
 
 #[cfg(test)]

@@ -10,13 +10,13 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use serde_json::{Map, Value};
 
-use crate::compare::first_difference;
-use crate::report::Area;
+use crate::shared::compare::Direction;
+use crate::shared::examples::round_trip;
+use crate::shared::report::Area;
 use crate::spec::Shape;
 use crate::suite::Suite;
 
-/// The area's name in the report (prefixed per API, see
-/// [`Api::area_name`](crate::suite::Api::area_name)).
+/// The area's name in the report.
 pub const AREA: &str = "properties";
 
 /// The seed of every run.
@@ -72,19 +72,27 @@ pub fn strategy(spec: &Value, name: &str) -> BoxedStrategy<Value> {
     generate(spec, &schema, 0)
 }
 
-/// The property for one value of the model `name`: it deserializes into the
-/// generated type and serializes back unchanged, and it fits the schema.
-pub fn holds(suite: &Suite, name: &str, value: &Value) -> Result<(), String> {
-    let back = suite
-        .api
-        .round_trip(name, value.clone())
-        .ok_or_else(|| format!("no generated type for schema {name}"))??;
-    if let Some(difference) = first_difference(value, &back) {
-        return Err(format!("the round trip changed it: {difference}"));
+/// A strategy for JSON values that fit `shape` (a named schema, or an array
+/// of one); `None` for an inline schema.
+pub fn shape_strategy(spec: &Value, shape: &Shape) -> Option<BoxedStrategy<Value>> {
+    match shape {
+        Shape::Named(name) => Some(strategy(spec, name)),
+        Shape::ArrayOf(name) => Some(
+            proptest::collection::vec(strategy(spec, name), 0..=3)
+                .prop_map(Value::Array)
+                .boxed(),
+        ),
+        Shape::Inline(_) => None,
     }
-    suite
-        .schemas
-        .validate(&Shape::Named(name.to_owned()), value)
+}
+
+/// The property for one value of the model `name`: it deserializes into the
+/// generated type and serializes back unchanged (judged as sent: nothing the
+/// spec does not describe), and it fits the schema.
+pub fn holds(suite: &Suite, name: &str, value: &Value) -> Result<(), String> {
+    let shape = Shape::Named(name.to_owned());
+    round_trip(suite, &shape, Direction::Sent, value)?;
+    suite.schemas.validate(&shape, value)
 }
 
 /// Checks the property for the model `name` with `config`. An error gives
@@ -104,7 +112,7 @@ pub fn run(suite: &Suite, name: &str, config: Config) -> Result<(), String> {
 
 /// Runs the property for every model, [`CASES`] values each.
 pub fn check(suite: &Suite) -> Area {
-    let mut area = Area::new(suite.api.area_name(AREA));
+    let mut area = Area::new(AREA);
     let models = models(suite);
     for name in &models {
         area.record(

@@ -4,33 +4,25 @@
 //!
 //! Nothing here names an operation: the operations, their parameters,
 //! statuses, headers and examples all come from the spec, and the client is
-//! called through [`crate::dispatch`].
+//! called through the dispatch table generated from it ([`super::dispatch`]).
+//! The spec's own examples are judged strictly ([`Direction::Sent`]):
+//! anything in them the spec does not describe fails.
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use amio::{ErrorExt, HeadersExt};
+use ::amio::{ErrorExt, HeadersExt};
 
-use crate::compare::first_difference;
-use crate::dispatch::{self, Outcome};
-use crate::mock::{Canned, MockApi, RecordedRequest};
-use crate::report::Area;
+use super::{Outcome, call, client};
+use crate::mock::{Canned, MockApi, RecordedRequest, canned};
+use crate::shared::compare::{Direction, judge};
+use crate::shared::report::Area;
+use crate::shared::requests::{OperationsRun, check_sent, stale_dispatch_entries};
 use crate::spec::{Header, NamedExample, Operation, Response};
 use crate::suite::{Suite, TEST_TOKEN};
 
 /// The area's name in the report.
 pub const AREA: &str = "operations";
-
-/// The outcome of the area, with every request the client sent for a
-/// request example (one per operation without a request body), by check
-/// name, for snapshots.
-#[derive(Debug)]
-pub struct OperationsRun {
-    /// The checks.
-    pub area: Area,
-    /// `(operationId, example name or None, the request sent)`.
-    pub requests: Vec<(String, Option<String>, RecordedRequest)>,
-}
 
 /// Runs every request and response check of every operation of the spec.
 pub async fn check(suite: &Suite) -> OperationsRun {
@@ -38,7 +30,7 @@ pub async fn check(suite: &Suite) -> OperationsRun {
     // One server and one client for every check: building a client costs more
     // than a check.
     let mock = MockApi::start().await;
-    let client = suite.client(&mock.uri());
+    let client = client(suite, &mock.uri());
     let api = (&mock, &client);
     let mut requests = Vec::new();
     let mut statuses = 0;
@@ -108,45 +100,13 @@ pub async fn check(suite: &Suite) -> OperationsRun {
             }
         }
     }
-    for entry in dispatch::OPERATIONS {
-        if suite.operation(entry).is_none() {
-            area.record(
-                format!("dispatch entry {entry}"),
-                Err(format!(
-                    "the dispatch table calls `{entry}`, which is not an operation of {}",
-                    suite.api.spec_path()
-                )),
-            );
-        }
-    }
+    stale_dispatch_entries(suite, &mut area);
     area.coverage = format!(
         "{} operations, {statuses} documented statuses, {request_examples} request and \
          {response_examples} response examples",
         suite.operations.len()
     );
     OperationsRun { area, requests }
-}
-
-/// The header values the mock serves for `response`: each documented
-/// header's example. An error names a header without one.
-pub fn served_headers(response: &Response) -> Result<Vec<(String, String)>, String> {
-    response
-        .headers
-        .iter()
-        .map(|header| {
-            let value = match &header.example {
-                Some(Value::String(text)) => text.clone(),
-                Some(other) => other.to_string(),
-                None => {
-                    return Err(format!(
-                        "documented header `{}` has no example to serve",
-                        header.name
-                    ));
-                }
-            };
-            Ok((header.name.clone(), value))
-        })
-        .collect()
 }
 
 /// Checks that the typed accessors read every documented header of a
@@ -202,7 +162,7 @@ pub fn check_headers(documented: &[Header], headers: &HeaderMap) -> Result<(), S
 /// and compares what reached the mock with what the spec says.
 async fn check_request(
     suite: &Suite,
-    (mock, client): (&MockApi, &amio::Client),
+    (mock, client): (&MockApi, &::amio::Client),
     operation: &Operation,
     example: Option<&NamedExample>,
 ) -> (Result<(), String>, Option<RecordedRequest>) {
@@ -215,7 +175,7 @@ async fn check_request(
         Err(message) => return (Err(message), None),
     };
     mock.serve(&canned).await;
-    let outcome = dispatch::call(client, &operation.id, &input).await;
+    let outcome = call(client, &operation.id, &input).await;
     let sent = mock.requests().await;
     let recorded = sent.first().cloned();
     let result = (|| {
@@ -246,78 +206,6 @@ async fn check_request(
     (result, recorded)
 }
 
-/// Compares a request the client sent with the spec: method, path, query,
-/// credentials and body. `credential` is the header that must carry the
-/// test credentials and its value (`("authorization", "Bearer …")`).
-pub fn check_sent(
-    suite: &Suite,
-    operation: &Operation,
-    body: Option<&Value>,
-    request: &RecordedRequest,
-    (header, credential): (&str, &str),
-) -> Result<(), String> {
-    if request.method != operation.method {
-        return Err(format!(
-            "the client sent {} {}; the spec says {} {}",
-            request.method, request.path, operation.method, operation.path
-        ));
-    }
-    let path = format!("{}{}", suite.base_path, operation.example_path()?);
-    if request.path != path {
-        return Err(format!(
-            "the client sent {} {}; the spec says {} {} (here {path})",
-            request.method, request.path, operation.method, operation.path
-        ));
-    }
-    let mut expected_query: Vec<String> = operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == "query")
-        .filter_map(|p| {
-            let value = match p.example.as_ref()? {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Some(format!("{}={value}", p.name))
-        })
-        .collect();
-    let mut query = request.query.clone();
-    expected_query.sort();
-    query.sort();
-    if query != expected_query {
-        return Err(format!(
-            "the client sent the query {query:?}; the spec's parameter examples give {expected_query:?}"
-        ));
-    }
-    let sent = request.headers.get(header).map(String::as_str);
-    if sent != Some(credential) {
-        return Err(format!(
-            "the client sent the `{header}` header {sent:?}, not the test credentials"
-        ));
-    }
-    match (body, &request.body) {
-        (None, None) => Ok(()),
-        (None, Some(sent)) => Err(format!(
-            "the client sent a body ({sent}) the spec does not have"
-        )),
-        (Some(_), None) => Err("the client sent no body".to_owned()),
-        (Some(expected), Some(sent)) => {
-            let content_type = request.headers.get("content-type").map(String::as_str);
-            if content_type != Some("application/json") {
-                return Err(format!(
-                    "the client sent the body as {content_type:?}, not application/json"
-                ));
-            }
-            match first_difference(expected, sent) {
-                None => Ok(()),
-                Some(difference) => Err(format!(
-                    "the body the client sent differs from the example: {difference}"
-                )),
-            }
-        }
-    }
-}
-
 /// The first documented success of `operation`, with its first example.
 fn canned_success(operation: &Operation) -> Result<Canned, String> {
     let success = operation
@@ -326,25 +214,13 @@ fn canned_success(operation: &Operation) -> Result<Canned, String> {
     canned(success, success.examples.first().map(|e| &e.value))
 }
 
-/// `response` as the mock serves it, with `body`.
-pub fn canned(response: &Response, body: Option<&Value>) -> Result<Canned, String> {
-    let headers = served_headers(response)?;
-    Ok(match body {
-        Some(body) => Canned::json(response.status, headers, body),
-        None => Canned {
-            status: response.status,
-            headers,
-            body: None,
-        },
-    })
-}
-
 /// Serves `response` with the body `example` and checks what the client
 /// makes of it: the typed value (2xx) or the typed API error, the body's
-/// round trip, and the documented headers.
+/// round trip (judged strictly: the example is the spec's own), and the
+/// documented headers.
 async fn check_response(
     suite: &Suite,
-    (mock, client): (&MockApi, &amio::Client),
+    (mock, client): (&MockApi, &::amio::Client),
     operation: &Operation,
     request_body: Option<Value>,
     response: &Response,
@@ -354,22 +230,31 @@ async fn check_response(
     let canned = canned(response, body)?;
     let input = suite.input(operation, request_body)?;
     mock.serve(&canned).await;
-    let outcome = dispatch::call(client, &operation.id, &input)
+    let outcome = call(client, &operation.id, &input)
         .await
         .map_err(|e| e.to_string())?;
-    check_outcome(response.status, &response.headers, body, outcome)
+    let typed = check_outcome(response.status, &response.headers, body.is_some(), outcome)?;
+    match (&response.shape, body, typed) {
+        (Some(shape), Some(expected), Some(typed)) => {
+            judge(&suite.schemas, shape, Direction::Sent, expected, &typed)
+                .map(drop)
+                .map_err(|e| format!("the typed body does not round-trip: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
-/// Checks what the client returned for a response of `status` with `body`:
-/// a 2xx gives the typed value, which serializes back to `body`; any other
-/// status gives [`amio::Error::ErrorResponse`] with the parsed body, which
-/// serializes back to `body`. `documented` headers must read as their examples.
+/// Checks what the client returned for a response of `status` (with a body
+/// when `has_body`): a 2xx gives the typed value; any other status gives
+/// [`amio::Error::ErrorResponse`] with the parsed body. `documented` headers
+/// must read as their examples. Gives the typed body, serialized back to
+/// JSON, for the caller to judge.
 pub fn check_outcome(
     status: u16,
     documented: &[Header],
-    body: Option<&Value>,
+    has_body: bool,
     outcome: Outcome,
-) -> Result<(), String> {
+) -> Result<Option<Value>, String> {
     let (got_status, headers, typed) = match outcome {
         Ok(reply) if (200..300).contains(&status) => (reply.status, reply.headers, reply.body),
         Ok(reply) => {
@@ -404,19 +289,15 @@ pub fn check_outcome(
             "the client reports status {got_status}, the server sent {status}"
         ));
     }
-    match (body, &typed) {
-        (None, None) => {}
-        (Some(expected), Some(typed)) => {
-            if let Some(difference) = first_difference(expected, typed) {
-                return Err(format!("the typed body does not round-trip: {difference}"));
-            }
-        }
-        (None, Some(typed)) => {
+    match (has_body, &typed) {
+        (false, Some(typed)) => {
             return Err(format!(
                 "the client made a body ({typed}) of an empty response"
             ));
         }
-        (Some(_), None) => return Err("the client dropped the body".to_owned()),
+        (true, None) => return Err("the client dropped the body".to_owned()),
+        _ => {}
     }
-    check_headers(documented, &headers)
+    check_headers(documented, &headers)?;
+    Ok(typed)
 }
