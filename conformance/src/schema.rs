@@ -299,7 +299,7 @@ impl Schemas {
 }
 
 /// Turns a JSON pointer (`/a/0/b`) into the path notation of
-/// [`crate::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
+/// [`crate::shared::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
 pub fn json_path(value: &Value, pointer: &str) -> String {
     let mut path = String::from("$");
     let mut at = Some(value);
