@@ -64,11 +64,11 @@ async fn every_bad_case_fails_and_names_its_file() {
         ),
         (
             "response_id_is_a_number.json",
-            "the client cannot read the documented 200: at $: Channel with type \"mobile\": id: invalid type: integer",
+            "the client cannot read the documented 200: at $: invalid type: integer `152775927128158`, expected a string (at `id`",
         ),
         (
             "response_list_channels_unknown_channel_type_name_is_a_number.json",
-            "the client cannot read the documented 200: at $[0]: Channel with type \"amio_chat\": name: invalid type: integer `7`",
+            "the client cannot read the documented 200: at $[0]: invalid type: integer `7`, expected a string (at `name`",
         ),
         (
             "response_get_contact_photo_url_null_missing_id.json",

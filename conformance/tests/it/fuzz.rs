@@ -83,18 +83,16 @@ async fn a_spec_type_the_bindings_do_not_have_fails_naming_the_field() {
 
 #[test]
 fn a_callback_field_the_bindings_read_otherwise_fails_naming_it() {
-    // The delivery code is a number in this spec; the bindings read a string.
+    // The delivery channel is a number in this spec; the bindings read a string.
     let text = std::fs::read_to_string(crate::root().join(Api::WebexConnect.spec_path())).unwrap();
     let marker = "    DeliveryInfo:\n";
     let at = text.find(marker).expect("DeliveryInfo");
-    let code = text[at..]
-        .find("        code:\n          type: string\n")
-        .expect("its code")
-        + at;
+    let field = "        deliveryChannel:\n          type: string\n";
+    let code = text[at..].find(field).expect("its deliveryChannel") + at;
     let mut broken = text.clone();
     broken.replace_range(
-        code..code + "        code:\n          type: string\n".len(),
-        "        code:\n          type: integer\n",
+        code..code + field.len(),
+        "        deliveryChannel:\n          type: integer\n",
     );
     let suite = conformance::suite::Suite::from_text(Api::WebexConnect, broken).unwrap();
     let area = fuzz::callbacks(&suite);
@@ -105,5 +103,8 @@ fn a_callback_field_the_bindings_read_otherwise_fails_naming_it() {
         .failure()
         .unwrap();
     println!("{failure}");
-    assert!(failure.contains("deliveryInfo.code"), "{failure}");
+    assert!(
+        failure.contains("deliveryInfo.deliveryChannel"),
+        "{failure}"
+    );
 }
