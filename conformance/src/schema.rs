@@ -217,6 +217,52 @@ impl Schemas {
     }
 }
 
+impl Schemas {
+    /// Every way `value` does not fit the schema `shape` stands for (none
+    /// when it fits), each with the JSON pointer of the value at fault: for
+    /// a server that answers field by field, as the simulator's 422s do.
+    pub fn problems(&self, shape: &Shape, value: &Value) -> Result<Vec<Problem>, String> {
+        let validator = self.validator(shape)?;
+        Ok(validator
+            .iter_errors(value)
+            .map(|error| {
+                let mut pointer = error.instance_path().as_str().to_owned();
+                let message = match error.kind() {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        let name = property
+                            .as_str()
+                            .map_or_else(|| property.to_string(), str::to_owned);
+                        pointer.push('/');
+                        pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                        format!("'{name}' is a required property")
+                    }
+                    _ if error.instance().is_object() || error.instance().is_array() => {
+                        error.masked().to_string()
+                    }
+                    _ => error.to_string(),
+                };
+                Problem {
+                    pointer,
+                    keyword: error.kind().keyword().to_owned(),
+                    message,
+                }
+            })
+            .collect())
+    }
+}
+
+/// One way a value does not fit a schema (see [`Schemas::problems`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The JSON pointer of the value at fault (`/contact/id`); for a
+    /// missing required property, the pointer the property would have.
+    pub pointer: String,
+    /// The JSON Schema keyword that failed (`required`, `type`, `maxItems`).
+    pub keyword: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
 /// Turns a JSON pointer (`/a/0/b`) into the path notation of
 /// [`crate::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
 pub fn json_path(value: &Value, pointer: &str) -> String {
@@ -290,6 +336,32 @@ mod tests {
     fn a_property_named_like_a_keyword_is_kept() {
         let schema = json!({"properties": {"example": {"type": "string"}, "x-y": {}}});
         assert_eq!(to_json_schema(&schema), schema);
+    }
+
+    #[test]
+    fn problems_name_the_pointer_of_each_fault() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["b", "c"], "properties": {
+                "b": {"type": "array", "maxItems": 1, "items": {"type": "integer"}},
+                "c": {"type": "string"}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("A".into());
+        assert_eq!(
+            schemas.problems(&shape, &json!({"b": [1], "c": "x"})),
+            Ok(vec![])
+        );
+        let mut problems = schemas.problems(&shape, &json!({"b": [1, "x"]})).unwrap();
+        problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.pointer.as_str(), p.keyword.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("/b", "maxItems"), ("/b/1", "type"), ("/c", "required")]
+        );
+        assert!(problems[2].message.contains("'c'"), "{:?}", problems[2]);
     }
 
     #[test]
