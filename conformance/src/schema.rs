@@ -6,7 +6,9 @@
 //! `example`, `examples`, `xml`, `externalDocs` and every `x-*` extension)
 //! are dropped; a `oneOf` with a `discriminator` becomes the same
 //! constraint spelled with `if`/`then` on the tag, so that a failure names
-//! the field at fault rather than "no variant matched". Everything else (`enum`, `required`, `format`, `pattern`,
+//! the field at fault rather than "no variant matched"; the integer formats
+//! `int32` and `int64` become the `minimum` and `maximum` of their range.
+//! Everything else (`enum`, `required`, `format`, `pattern`,
 //! bounds) keeps its meaning, so an enum value the spec does not list is
 //! reported even though the bindings accept it (their enums are open): the
 //! check says where the spec is behind the API.
@@ -66,6 +68,16 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     _ => value.clone(),
                 };
                 out.insert(key.clone(), converted);
+            }
+            // OpenAPI's integer formats are ranges JSON Schema does not know.
+            let range = match object.get("format").and_then(Value::as_str) {
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                Some("int64") => Some((i64::MIN, i64::MAX)),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                out.entry("minimum").or_insert_with(|| json!(min));
+                out.entry("maximum").or_insert_with(|| json!(max));
             }
             if let Some(dispatch) = discriminated(object) {
                 out.remove("oneOf");
@@ -362,6 +374,26 @@ mod tests {
             [("/b", "maxItems"), ("/b/1", "type"), ("/c", "required")]
         );
         assert!(problems[2].message.contains("'c'"), "{:?}", problems[2]);
+    }
+
+    #[test]
+    fn integer_formats_bound_the_value() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {
+                "small": {"type": "integer", "format": "int32", "minimum": 0},
+                "big": {"type": "integer", "format": "int64"}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("A".into());
+        assert_eq!(
+            schemas.validate(&shape, &json!({"small": 2147483647, "big": 2147483648_i64})),
+            Ok(())
+        );
+        let error = schemas
+            .validate(&shape, &json!({"small": 2147483648_i64}))
+            .unwrap_err();
+        assert!(error.contains("at $.small"), "{error}");
+        assert!(schemas.validate(&shape, &json!({"small": -1})).is_err());
     }
 
     #[test]

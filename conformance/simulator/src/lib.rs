@@ -60,6 +60,12 @@ pub(crate) fn now() -> String {
         .to_string()
 }
 
+/// Writes a log line to stderr; a closed stderr is no reason to fail.
+pub(crate) fn log(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// `n` random bytes from the operating system.
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0; N];

@@ -108,11 +108,17 @@ async fn serve(matches: &ArgMatches) -> Result<(), String> {
     config.time_scale = matches.get_one::<f64>("time-scale").copied().unwrap_or(1.0);
     config.quiet = matches.get_flag("quiet");
     let running = simulator::start(config).await.map_err(|e| e.to_string())?;
-    println!("{}", running.banner());
+    say(&running.banner());
     wait_for_signal().await;
     running.shutdown().await.map_err(|e| e.to_string())?;
-    println!("stopped");
+    say("stopped");
     Ok(())
+}
+
+/// Prints a line; a closed stdout is no reason to stop serving.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 async fn wait_for_signal() {
@@ -142,7 +148,7 @@ async fn run(matches: ArgMatches) -> Result<(), String> {
         Some(("trigger", sub)) => {
             if sub.get_flag("list") {
                 for example in cli::webhook_examples()? {
-                    println!("{:<20} {}", example.event, example.name);
+                    say(&format!("{:<20} {}", example.event, example.name));
                 }
                 return Ok(());
             }
@@ -153,10 +159,10 @@ async fn run(matches: ArgMatches) -> Result<(), String> {
                 channel: sub.get_one::<String>("channel").cloned(),
             };
             let sent = cli::trigger(&trigger).await?;
-            println!(
+            say(&format!(
                 "{} -> {}: {} {}",
                 sent.example, trigger.to, sent.status, sent.body
-            );
+            ));
             if (200..300).contains(&sent.status) {
                 Ok(())
             } else {
@@ -171,28 +177,28 @@ async fn run(matches: ArgMatches) -> Result<(), String> {
                     &string(sub, "text"),
                 )
                 .await?;
-            println!("{message}");
+            say(&message.to_string());
             Ok(())
         }
         Some(("read", sub)) => {
             let read = remote(sub)
                 .read(&string(sub, "channel"), &string(sub, "contact"))
                 .await?;
-            println!("{read} messages marked read");
+            say(&format!("{read} messages marked read"));
             Ok(())
         }
         Some(("listen", sub)) => {
             let port = sub.get_one::<u16>("port").copied().unwrap_or_default();
             let (lines, mut printed) = tokio::sync::mpsc::unbounded_channel();
             let listener = cli::listen(port, &string(sub, "secret"), lines).await?;
-            println!(
+            say(&format!(
                 "listening on http://{} (Amio events on any path, Webex Connect notifications on /webex)",
                 listener.addr
-            );
+            ));
             loop {
                 tokio::select! {
                     line = printed.recv() => match line {
-                        Some(line) => println!("{line}"),
+                        Some(line) => say(&line),
                         None => return Ok(()),
                     },
                     _ = wait_for_signal() => return Ok(()),

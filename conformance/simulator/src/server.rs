@@ -281,17 +281,17 @@ impl App {
             Ok(answer) => answer,
             Err(Dropped) => {
                 if !self.config.quiet {
-                    eprintln!("{method} {path} dropped (fault)");
+                    crate::log(format_args!("{method} {path} dropped (fault)"));
                 }
                 return Err(Dropped);
             }
         };
         if !self.config.quiet {
-            eprintln!(
+            crate::log(format_args!(
                 "{method} {path} {} {:.1?}",
                 response.status().as_u16(),
                 started.elapsed()
-            );
+            ));
         }
         self.outbox.send(posts);
         Ok(response)

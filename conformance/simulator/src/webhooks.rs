@@ -195,10 +195,10 @@ impl Outbox {
                     format!("; re-delivery in {} min", REDELIVERY_MINUTES[number])
                 }
             };
-            eprintln!(
+            crate::log(format_args!(
                 "webhook {} #{id} to {}: {answer}{next}",
                 post.event, post.url
-            );
+            ));
         }
         self.update(
             id,
