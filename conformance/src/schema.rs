@@ -6,7 +6,9 @@
 //! `example`, `examples`, `xml`, `externalDocs` and every `x-*` extension)
 //! are dropped; a `oneOf` with a `discriminator` becomes the same
 //! constraint spelled with `if`/`then` on the tag, so that a failure names
-//! the field at fault rather than "no variant matched". Everything else (`enum`, `required`, `format`, `pattern`,
+//! the field at fault rather than "no variant matched"; the integer formats
+//! `int32` and `int64` become the `minimum` and `maximum` of their range.
+//! Everything else (`enum`, `required`, `format`, `pattern`,
 //! bounds) keeps its meaning, so an enum value the spec does not list is
 //! reported even though the bindings accept it (their enums are open): the
 //! check says where the spec is behind the API.
@@ -66,6 +68,16 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     _ => value.clone(),
                 };
                 out.insert(key.clone(), converted);
+            }
+            // OpenAPI's integer formats are ranges JSON Schema does not know.
+            let range = match object.get("format").and_then(Value::as_str) {
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                Some("int64") => Some((i64::MIN, i64::MAX)),
+                _ => None,
+            };
+            if let Some((min, max)) = range {
+                out.entry("minimum").or_insert_with(|| json!(min));
+                out.entry("maximum").or_insert_with(|| json!(max));
             }
             if let Some(dispatch) = discriminated(object) {
                 out.remove("oneOf");
@@ -298,6 +310,52 @@ impl Schemas {
     }
 }
 
+impl Schemas {
+    /// Every way `value` does not fit the schema `shape` stands for (none
+    /// when it fits), each with the JSON pointer of the value at fault: for
+    /// a server that answers field by field, as the simulator's 422s do.
+    pub fn problems(&self, shape: &Shape, value: &Value) -> Result<Vec<Problem>, String> {
+        let validator = self.validator(shape)?;
+        Ok(validator
+            .iter_errors(value)
+            .map(|error| {
+                let mut pointer = error.instance_path().as_str().to_owned();
+                let message = match error.kind() {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        let name = property
+                            .as_str()
+                            .map_or_else(|| property.to_string(), str::to_owned);
+                        pointer.push('/');
+                        pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                        format!("'{name}' is a required property")
+                    }
+                    _ if error.instance().is_object() || error.instance().is_array() => {
+                        error.masked().to_string()
+                    }
+                    _ => error.to_string(),
+                };
+                Problem {
+                    pointer,
+                    keyword: error.kind().keyword().to_owned(),
+                    message,
+                }
+            })
+            .collect())
+    }
+}
+
+/// One way a value does not fit a schema (see [`Schemas::problems`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The JSON pointer of the value at fault (`/contact/id`); for a
+    /// missing required property, the pointer the property would have.
+    pub pointer: String,
+    /// The JSON Schema keyword that failed (`required`, `type`, `maxItems`).
+    pub keyword: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
 /// Turns a JSON pointer (`/a/0/b`) into the path notation of
 /// [`crate::shared::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
 pub fn json_path(value: &Value, pointer: &str) -> String {
@@ -371,6 +429,52 @@ mod tests {
     fn a_property_named_like_a_keyword_is_kept() {
         let schema = json!({"properties": {"example": {"type": "string"}, "x-y": {}}});
         assert_eq!(to_json_schema(&schema), schema);
+    }
+
+    #[test]
+    fn problems_name_the_pointer_of_each_fault() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "required": ["b", "c"], "properties": {
+                "b": {"type": "array", "maxItems": 1, "items": {"type": "integer"}},
+                "c": {"type": "string"}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("A".into());
+        assert_eq!(
+            schemas.problems(&shape, &json!({"b": [1], "c": "x"})),
+            Ok(vec![])
+        );
+        let mut problems = schemas.problems(&shape, &json!({"b": [1, "x"]})).unwrap();
+        problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.pointer.as_str(), p.keyword.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("/b", "maxItems"), ("/b/1", "type"), ("/c", "required")]
+        );
+        assert!(problems[2].message.contains("'c'"), "{:?}", problems[2]);
+    }
+
+    #[test]
+    fn integer_formats_bound_the_value() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {
+                "small": {"type": "integer", "format": "int32", "minimum": 0},
+                "big": {"type": "integer", "format": "int64"}}}
+        }}});
+        let schemas = Schemas::new(&spec);
+        let shape = Shape::Named("A".into());
+        assert_eq!(
+            schemas.validate(&shape, &json!({"small": 2147483647, "big": 2147483648_i64})),
+            Ok(())
+        );
+        let error = schemas
+            .validate(&shape, &json!({"small": 2147483648_i64}))
+            .unwrap_err();
+        assert!(error.contains("at $.small"), "{error}");
+        assert!(schemas.validate(&shape, &json!({"small": -1})).is_err());
     }
 
     #[test]

@@ -20,14 +20,14 @@ const VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 /// The ruleset, relative to the repository root.
 const RULESET: &str = "spec/.spectral.yaml";
 
-fn run(command: &mut Command, what: &str) -> Result<bool, String> {
+pub(crate) fn run(command: &mut Command, what: &str) -> Result<bool, String> {
     command
         .status()
         .map(|status| status.success())
         .map_err(|e| format!("{what}: {e}"))
 }
 
-fn must(command: &mut Command, what: &str) -> Result<(), String> {
+pub(crate) fn must(command: &mut Command, what: &str) -> Result<(), String> {
     if run(command, what)? {
         Ok(())
     } else {
