@@ -314,7 +314,7 @@ impl Schemas {
     /// Every way `value` does not fit the schema `shape` stands for (none
     /// when it fits), each with the JSON pointer of the value at fault: for
     /// a server that answers field by field, as the simulator's 422s do.
-    pub fn problems(&self, shape: &Shape, value: &Value) -> Result<Vec<Problem>, String> {
+    pub fn problems(&self, shape: &Shape, value: &Value) -> Result<Vec<Violation>, String> {
         let validator = self.validator(shape)?;
         Ok(validator
             .iter_errors(value)
@@ -334,7 +334,7 @@ impl Schemas {
                     }
                     _ => error.to_string(),
                 };
-                Problem {
+                Violation {
                     pointer,
                     keyword: error.kind().keyword().to_owned(),
                     message,
@@ -346,7 +346,7 @@ impl Schemas {
 
 /// One way a value does not fit a schema (see [`Schemas::problems`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct Violation {
     /// The JSON pointer of the value at fault (`/contact/id`); for a
     /// missing required property, the pointer the property would have.
     pub pointer: String,

@@ -7,7 +7,8 @@
 
 use axum::http::StatusCode;
 use axum::http::header::{HeaderName, LOCATION};
-use conformance::suite::{Api, Suite};
+use conformance::api::Api;
+use conformance::suite::Suite;
 use serde_json::{Map, Value, json};
 
 use crate::http::Reply;

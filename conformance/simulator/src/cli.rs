@@ -9,7 +9,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
-use conformance::suite::{Api, Suite};
+use conformance::api::Api;
+use conformance::suite::Suite;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -310,7 +311,7 @@ async fn receive(
         Err(error) => {
             let status = error.http_status();
             let _ = lines.send(format!("refused {path}: {status} {error}"));
-            amio::webhook::axum::Rejection::from(error).into_response()
+            amio::webhook::axum::Rejection::Refused(error).into_response()
         }
     }
 }

@@ -73,7 +73,7 @@ pub(crate) enum Found<'a> {
     /// A path of the spec, but not with this method: the methods it has.
     MethodNotAllowed(Vec<Method>),
     /// No path of the spec.
-    NotFound,
+    NoPath,
 }
 
 /// A request's parameters and body, read and checked.
@@ -236,7 +236,7 @@ impl Routes {
     /// The operation `method` and `path` (with the base path) are.
     pub(crate) fn find(&self, method: &Method, path: &str) -> Found<'_> {
         let Some(rest) = path.strip_prefix(&self.base_path) else {
-            return Found::NotFound;
+            return Found::NoPath;
         };
         let segments: Option<Vec<String>> = rest
             .split('/')
@@ -249,7 +249,7 @@ impl Routes {
             })
             .collect();
         let Some(segments) = segments else {
-            return Found::NotFound;
+            return Found::NoPath;
         };
         let mut allowed = Vec::new();
         for route in &self.routes {
@@ -262,7 +262,7 @@ impl Routes {
             allowed.push(route.method.clone());
         }
         if allowed.is_empty() {
-            Found::NotFound
+            Found::NoPath
         } else {
             Found::MethodNotAllowed(allowed)
         }
@@ -400,14 +400,13 @@ impl Route {
         }
         match &self.body {
             None => {}
-            Some((_, required)) if body.iter().all(u8::is_ascii_whitespace) => {
-                if *required {
-                    return Err(Refusal::BadRequest(
-                        "A request body is required.".to_owned(),
-                        None,
-                    ));
-                }
+            Some((_, true)) if body.iter().all(u8::is_ascii_whitespace) => {
+                return Err(Refusal::BadRequest(
+                    "A request body is required.".to_owned(),
+                    None,
+                ));
             }
+            Some((_, false)) if body.iter().all(u8::is_ascii_whitespace) => {}
             Some((shape, _)) => {
                 let value = crate::json::parse(body).map_err(|e| {
                     Refusal::BadRequest(

@@ -353,7 +353,7 @@ impl App {
         if let Found::MethodNotAllowed(allowed) = self.webex.routes.find(request.method(), &path) {
             return Ok(method_not_allowed(request.method(), &path, &allowed).into_parts());
         }
-        Ok(self.answer_amio(request).await?)
+        self.answer_amio(request).await
     }
 
     async fn answer_amio(
@@ -394,7 +394,7 @@ impl App {
             Found::MethodNotAllowed(allowed) => {
                 return Ok(rate_headers(method_not_allowed(&method, &path, &allowed)));
             }
-            Found::NotFound => {
+            Found::NoPath => {
                 return Ok(rate_headers(Reply::error(
                     StatusCode::NOT_FOUND,
                     format!("Resource {path} not found."),

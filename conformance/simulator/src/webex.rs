@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
 use base64::Engine as _;
-use conformance::suite::{Api, Suite};
+use conformance::api::Api;
+use conformance::suite::Suite;
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;

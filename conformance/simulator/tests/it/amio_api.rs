@@ -384,7 +384,7 @@ async fn notifications_go_to_known_contacts_and_messages_read_marks_received_mes
 async fn every_example_request_gets_a_documented_answer_that_fits_its_schema() {
     use conformance::spec::Shape;
     let suite = conformance::suite::Suite::from_text(
-        conformance::suite::Api::Amio,
+        conformance::api::Api::Amio,
         simulator::AMIO_SPEC.to_owned(),
     )
     .unwrap();
@@ -426,8 +426,7 @@ async fn every_example_request_gets_a_documented_answer_that_fits_its_schema() {
                         _ => vec![answer.clone()],
                     };
                     for value in values {
-                        conformance::suite::Api::Amio
-                            .round_trip(name, value)
+                        conformance::registry::amio::round_trip(name, value)
                             .unwrap()
                             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
                     }

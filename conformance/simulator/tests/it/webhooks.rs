@@ -9,7 +9,7 @@ use amio::types::{
     Channel, ChannelRef, ContactById, ContactIdentifier, Content, CreateChannelRequest,
     SendMessageRequest, TextContent, WebhookRequest,
 };
-use amio::webhook::axum::Receiver;
+use amio::webhook::axum::{Delivery, Receiver};
 use amio::webhook::{Event, Secrets};
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -25,9 +25,10 @@ async fn receiver() -> (String, mpsc::UnboundedReceiver<Event>) {
     let (events, received) = mpsc::unbounded_channel();
     let app = axum::Router::new().route(
         "/webhook",
-        Receiver::new(Secrets::single(SECRET)).handle(move |event: Event| {
+        Receiver::new(Secrets::single(SECRET)).inline(move |delivery: Delivery| {
             let events = events.clone();
             async move {
+                let event = delivery.event.map_err(|_| StatusCode::BAD_REQUEST)?;
                 let _ = events.send(event);
                 Ok::<(), StatusCode>(())
             }
@@ -237,7 +238,7 @@ async fn what_the_simulator_sends_fits_the_spec_and_is_signed_over_the_raw_bytes
         .unwrap();
     eventually(|| bodies.lock().unwrap().len() == 2).await;
     let suite = conformance::suite::Suite::from_text(
-        conformance::suite::Api::Amio,
+        conformance::api::Api::Amio,
         simulator::AMIO_SPEC.to_owned(),
     )
     .unwrap();
