@@ -39,7 +39,8 @@ fn load() -> Load {
         _simulator: sim,
         clients: (0..CLIENTS)
             .map(|_| {
-                reqwest::Client::builder()
+                amio::http_client_builder()
+                    .expect("TLS set up")
                     .pool_max_idle_per_host(1)
                     .build()
                     .unwrap()

@@ -122,7 +122,8 @@ pub async fn trigger(trigger: &Trigger) -> Result<Triggered, String> {
         }
     }
     let body = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-    let client = reqwest::Client::builder()
+    let client = amio::http_client_builder()
+        .map_err(|e| e.to_string())?
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(60))
         .build()
@@ -180,7 +181,10 @@ impl std::fmt::Debug for Remote {
 impl Remote {
     async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
         let url = format!("{}{path}", self.url.trim_end_matches('/'));
-        let response = reqwest::Client::new()
+        let response = amio::http_client_builder()
+            .map_err(|e| format!("building the HTTP client: {e}"))?
+            .build()
+            .map_err(|e| format!("building the HTTP client: {e}"))?
             .post(&url)
             .bearer_auth(&self.token)
             .json(&body)

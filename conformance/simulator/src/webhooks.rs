@@ -85,7 +85,8 @@ impl Outbox {
     /// An outbox whose minutes last `minute`.
     pub(crate) fn new(minute: Duration, quiet: bool) -> Result<Self, String> {
         let timeout = RECEIVER_TIMEOUT.mul_f64(minute.as_secs_f64() / 60.0);
-        let http = reqwest::Client::builder()
+        let http = amio::http_client_builder()
+            .map_err(|e| format!("building the webhook client: {e}"))?
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout.max(Duration::from_millis(500)))
             .user_agent(concat!("amio-simulator/", env!("CARGO_PKG_VERSION")))

@@ -22,7 +22,8 @@ pub(crate) async fn start(change: impl FnOnce(&mut Config)) -> Running {
 
 /// An HTTP client that never retries nor follows redirects.
 pub(crate) fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    amio::http_client_builder()
+        .expect("TLS set up")
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
         .build()

@@ -338,7 +338,12 @@ async fn a_receiver_that_fails_once_gets_the_event_again_after_a_minute() {
                             return StatusCode::INTERNAL_SERVER_ERROR;
                         }
                     }
-                    let mut request = reqwest::Client::new().post(url).body(body.to_vec());
+                    let mut request = amio::http_client_builder()
+                        .expect("TLS set up")
+                        .build()
+                        .expect("HTTP client")
+                        .post(url)
+                        .body(body.to_vec());
                     for (name, value) in &headers {
                         if name == "x-hub-signature" || name == "content-type" {
                             request = request.header(name, value);
