@@ -5,7 +5,9 @@
 //! documented API, by tools that did not write it. Against a fresh simulator
 //! each:
 //!
-//! 1. the conformance runner's live mode (out of process, sends included);
+//! 1. the conformance runner's live mode, out of process, sends included:
+//!    Amio on the seeded channel (mode `test`), and Webex Connect with one
+//!    SMS;
 //! 2. Schemathesis (PyPI, pinned, installed on first use under
 //!    `target/tools/schemathesis`) on the Amio spec: examples, coverage,
 //!    fuzzing and stateful phases, with the checks of
@@ -138,7 +140,22 @@ pub(crate) fn check(root: &Path) -> Result<(), String> {
             "the conformance runner",
         )?;
         if !passed {
-            failed.push("conformance live mode");
+            failed.push("conformance live mode (Amio)");
+        }
+        // The simulator charges nothing, so the one send of Webex Connect's
+        // live mode is made too, to a UK number of the range kept for fiction
+        // (07700 900xxx).
+        let passed = crate::lint::run(
+            Command::new(&runner)
+                .current_dir(root)
+                .args(["--api", "webex-connect", "--base-url"])
+                .arg(&running.base_url)
+                .args(["--service-key", "simulator-service-key"])
+                .args(["--msisdn", "447700900123"]),
+            "the conformance runner",
+        )?;
+        if !passed {
+            failed.push("conformance live mode (Webex Connect)");
         }
     }
 
