@@ -656,6 +656,9 @@ pub mod types {
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Developer-defined metadata; can be sent with any type of message and is delivered back in the Message Echo webhook. Free-form, except for the reserved keys described here.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - `type` is not sent with `tag`: "Type can be set only if Tags are not used" (seed 000, "Metadata", Types).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
     pub struct Metadata {
@@ -1139,6 +1142,12 @@ pub mod types {
         pub user_inputs: ::std::option::Option<::std::vec::Vec<UserInput>>,
     }
     ///Settings update (PATCH): `{"key": value}` sets a setting, `{"key": null}` deletes it, a missing key is left alone.
+    ///
+    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
+    /// - A menu that is set has a `default` locale: "When setting a menu, at least one default locale menu is required" (seed 000, "Settings", Update Settings).
+    /// - A menu is not set while the same request deletes the get started button: "If you want to set the menu, get started button is required as well" (seed 000, "Settings"). A request that leaves the button alone is sent: the client cannot see whether the channel has one.
+    /// - User inputs that are set have a `default` locale: "When setting user input, at least one default locale user input is required" (seed 000, "Settings").
+    /// - User input is not disabled while the same request deletes the menu: "You must set a Menu if you want to disable user input" (seed 000, "User Inputs requires Menu"). As for the button, a request that leaves the menu alone is sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
     pub struct SettingsUpdate {
@@ -4180,6 +4189,7 @@ pub mod types {
                     )?;
                 }
             }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
             Ok(())
         }
     }
@@ -4432,6 +4442,7 @@ pub mod types {
                     }
                 }
             }
+            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
             Ok(())
         }
     }

@@ -12,6 +12,7 @@ mod client;
 mod error;
 mod headers;
 mod pagination;
+pub mod validate;
 pub mod webhook;
 
 pub use bindings_runtime::{
@@ -25,4 +26,6 @@ pub use client::{
 pub use error::{Error, ErrorExt, ResponseValue};
 pub use generated::{Client, types};
 pub use headers::{HeadersExt, RateLimit};
+pub use bindings_runtime::validate::ValidationError;
 pub use pagination::{MAX_PAGE_SIZE, Page, paginate};
+pub use validate::{Rule, Validate};

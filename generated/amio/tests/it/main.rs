@@ -4,6 +4,7 @@
 mod client;
 mod forward;
 mod transport;
+mod validation;
 mod webhook;
 
 #[cfg(feature = "axum")]
