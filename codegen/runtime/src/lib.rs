@@ -15,6 +15,8 @@
 //!   "may this request be resent".
 //! - [`rate_limit`]: `Retry-After` (seconds or HTTP-date) and the
 //!   `X-RateLimit-*` headers ([`RateLimit`]).
+//! - [`json`]: reading what the server sends with the whole JSON path of an
+//!   error ([`json::read`]), tags first when it must.
 //! - [`path`]: each path parameter as exactly one segment.
 //! - `receiver` (feature `axum`): what every webhook receiver shares: body
 //!   limits and timeouts, inline or queued hand-over, de-duplication.
@@ -24,6 +26,7 @@
 pub mod build;
 pub mod credential;
 pub mod error;
+pub mod json;
 pub mod path;
 pub mod rate_limit;
 #[cfg(feature = "axum")]

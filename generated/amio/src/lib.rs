@@ -15,6 +15,7 @@ mod pagination;
 pub mod validate;
 pub mod webhook;
 
+pub use bindings_runtime::validate::ValidationError;
 pub use bindings_runtime::{
     BaseUrlProblem, CredentialProblem, InvalidBaseUrl, InvalidCredential, PathParameterError,
     PathProblem, Redirect, RetryPolicy, Timeout,
@@ -26,6 +27,5 @@ pub use client::{
 pub use error::{Error, ErrorExt, ResponseValue};
 pub use generated::{Client, types};
 pub use headers::{HeadersExt, RateLimit};
-pub use bindings_runtime::validate::ValidationError;
 pub use pagination::{MAX_PAGE_SIZE, Page, paginate};
 pub use validate::{Rule, Validate};

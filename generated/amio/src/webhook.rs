@@ -266,125 +266,24 @@ impl ParseError {
 /// # Ok::<(), webhook::ParseError>(())
 /// ```
 pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
-    // The fast path reads the bytes once; only a failure pays for a second
-    // reading that tracks the JSON path.
-    match serde_json::from_slice(raw_body) {
-        Ok(event) => Ok(event),
-        Err(first) => Err(parse_failure(raw_body, &first)),
-    }
-}
-
-/// The error of a body that does not parse, with the JSON path of the fault.
-#[cold]
-fn parse_failure(raw_body: &[u8], first: &serde_json::Error) -> ParseError {
-    let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
-    let parsed: Result<Event, _> = serde_path_to_error::deserialize(&mut deserializer);
-    match parsed {
-        Err(error) => {
-            let path = error.path().to_string();
-            parse_error(path, &error.into_inner())
+    // One pass over the bytes; only a failure pays for the readings that
+    // find the JSON path (tags first, so that the path goes through unions).
+    bindings_runtime::json::read(raw_body, crate::types::UNION_TAGS).map_err(|failure| {
+        let message = failure.message();
+        if failure.is_data() {
+            ParseError::Invalid {
+                path: failure.path,
+                message,
+            }
+        } else {
+            ParseError::Syntax {
+                line: failure.error.line(),
+                column: failure.error.column(),
+                path: failure.path,
+                message,
+            }
         }
-        // Only whitespace may follow the event.
-        Ok(_) => match deserializer.end() {
-            Err(error) => parse_error(".".to_owned(), &error),
-            // Both readings are the same parser over the same bytes: this
-            // is not reached, but the first error is kept if it is.
-            Ok(()) => parse_error(".".to_owned(), first),
-        },
-    }
-}
-
-fn parse_error(path: String, error: &serde_json::Error) -> ParseError {
-    let message = without_position(error);
-    match error.classify() {
-        serde_json::error::Category::Data => invalid(path, &message),
-        _ => ParseError::Syntax {
-            path,
-            line: error.line(),
-            column: error.column(),
-            message,
-        },
-    }
-}
-
-/// The parser's message without the position serde_json appends to it.
-fn without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match message.strip_suffix(&suffix) {
-        Some(message) if error.line() != 0 => message.to_owned(),
-        _ => message,
-    }
-}
-
-/// Builds [`ParseError::Invalid`], completing the path.
-///
-/// A tagged union (such as [`Event`] or [`Content`](crate::types::Content))
-/// reads its variant from a buffered value, so the tracked path stops at the
-/// union; the generated code writes the rest into the message, as
-/// `{Union} with {tag} "{value}": {path}: {message}` (the inner path left out
-/// when it is the root). This moves that path back into the path, union by
-/// union, and stops at anything else, keeping the message whole.
-fn invalid(path: String, message: &str) -> ParseError {
-    let mut path = if path == "." { String::new() } else { path };
-    let mut message = message;
-    while let Some(rest) = strip_union_prefix(message) {
-        message = rest;
-        let Some((inner, rest)) = rest.split_once(": ") else {
-            break;
-        };
-        if !is_path(inner) {
-            break;
-        }
-        if !path.is_empty() && !inner.starts_with('[') {
-            path.push('.');
-        }
-        path.push_str(inner);
-        message = rest;
-    }
-    if path.is_empty() {
-        path.push('.');
-    }
-    ParseError::Invalid {
-        path,
-        message: message.to_owned(),
-    }
-}
-
-/// `rest` of `{Union} with {tag} "{value}": {rest}`, if `message` has that form.
-fn strip_union_prefix(message: &str) -> Option<&str> {
-    let (union, message) = message.split_once(" with ")?;
-    let (tag, message) = message.split_once(" \"")?;
-    let (value, rest) = message.split_once("\": ")?;
-    [union, tag, value]
-        .iter()
-        .all(|word| is_name(word))
-        .then_some(rest)
-}
-
-fn is_name(word: &str) -> bool {
-    !word.is_empty()
-        && word
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
-}
-
-/// Whether `text` is a path as serde_path_to_error writes it: names joined by
-/// `.`, with `[index]` after any of them.
-fn is_path(text: &str) -> bool {
-    !text.is_empty()
-        && text.split('.').all(|segment| {
-            let (name, indices) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
-            (is_name(name) || (name.is_empty() && !indices.is_empty()))
-                && indices.split_inclusive(']').all(|index| {
-                    index
-                        .strip_prefix('[')
-                        .and_then(|index| index.strip_suffix(']'))
-                        .is_some_and(|digits| {
-                            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-                        })
-                })
-        })
+    })
 }
 
 /// A webhook secret. `Debug` never shows it.

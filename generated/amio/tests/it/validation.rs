@@ -43,7 +43,10 @@ fn an_over_long_quick_reply_echo_parses() {
     assert_eq!(first.title.chars().count(), 30);
     assert_eq!(first.payload.len(), 1500);
     let metadata = echo.data.metadata.as_ref().expect("metadata");
-    assert_eq!(metadata.platform_metadata.as_deref().map(str::len), Some(1500));
+    assert_eq!(
+        metadata.platform_metadata.as_deref().map(str::len),
+        Some(1500)
+    );
 }
 
 fn text_with_replies(replies: Vec<TextQuickReply>) -> SendMessageRequest {
@@ -111,7 +114,13 @@ async fn the_same_title_in_a_request_is_refused_before_sending() {
     assert!(!message.contains(&title), "the value is never shown");
     // The server saw nothing.
     server.verify().await;
-    assert!(server.received_requests().await.unwrap_or_default().is_empty());
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
 }
 
 fn refused(request: &impl Validate) -> (String, Rule) {
@@ -159,7 +168,10 @@ fn menus_have_at_most_3_items_and_a_default_locale() {
         menu: Some(Some(menus)),
         ..Default::default()
     };
-    assert_eq!(with(vec![menu("default", 3), menu("cs_CZ", 1)]).validate(), Ok(()));
+    assert_eq!(
+        with(vec![menu("default", 3), menu("cs_CZ", 1)]).validate(),
+        Ok(())
+    );
     assert_eq!(
         refused(&with(vec![menu("default", 4)])),
         ("menu[0].items".into(), Rule::MaxItems { max: 3, count: 4 })
@@ -208,7 +220,10 @@ fn user_inputs_have_a_default_locale_and_need_a_menu_to_be_disabled() {
         documented(&with(vec![input("default", false)], Some(None))),
         ("menu".into(), "seed 000, \"User Inputs requires Menu\"")
     );
-    assert_eq!(with(vec![input("default", true)], Some(None)).validate(), Ok(()));
+    assert_eq!(
+        with(vec![input("default", true)], Some(None)).validate(),
+        Ok(())
+    );
 }
 
 #[test]
@@ -217,7 +232,9 @@ fn a_message_type_is_set_only_without_a_tag() {
     let mut request = text_with_replies(vec![]);
     request.metadata = Some(metadata(json!({"type": "update"})));
     assert_eq!(request.validate(), Ok(()));
-    request.metadata = Some(metadata(json!({"type": "update", "tag": "shipping_update"})));
+    request.metadata = Some(metadata(
+        json!({"type": "update", "tag": "shipping_update"}),
+    ));
     assert_eq!(
         documented(&request),
         ("metadata.type".into(), "seed 000, \"Metadata\", Types")
@@ -243,16 +260,25 @@ fn the_spec_request_examples_pass() {
             let Some(media) = operation.pointer("/requestBody/content/application~1json") else {
                 continue;
             };
-            let schema = media["schema"]["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+            let schema = media["schema"]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
             for (name, example) in media["examples"].as_object().into_iter().flatten() {
                 let value = resolve(&spec, example)["value"].clone();
                 let outcome = match schema {
                     "SendMessageRequest" => check::<SendMessageRequest>(value),
                     "SettingsUpdate" => check::<SettingsUpdate>(value),
-                    "SendNotificationRequest" => check::<amio::types::SendNotificationRequest>(value),
+                    "SendNotificationRequest" => {
+                        check::<amio::types::SendNotificationRequest>(value)
+                    }
                     "CreateChannelRequest" => check::<amio::types::CreateChannelRequest>(value),
                     "UpdateChannelRequest" => check::<amio::types::UpdateChannelRequest>(value),
-                    other => panic!("{method} {path}: a request of {other} this test does not know"),
+                    other => {
+                        panic!("{method} {path}: a request of {other} this test does not know")
+                    }
                 };
                 assert_eq!(outcome, Ok(()), "{method} {path} {name}");
                 checked += 1;
@@ -263,7 +289,9 @@ fn the_spec_request_examples_pass() {
 }
 
 fn check<T: Validate + serde::de::DeserializeOwned>(value: Value) -> Result<(), ValidationError> {
-    serde_json::from_value::<T>(value).expect("the example reads").validate()
+    serde_json::from_value::<T>(value)
+        .expect("the example reads")
+        .validate()
 }
 
 fn spec() -> Value {
@@ -462,7 +490,9 @@ mod lenient {
         let mut value: Value = serde_json::from_slice(&long_echo()).unwrap();
         let schema = json!({"$ref": "#/components/schemas/WebhookEvent"});
         lengthen(&spec, &schema, &mut value, "+");
-        let title = value.pointer("/data/content/quick_replies/0/title").unwrap();
+        let title = value
+            .pointer("/data/content/quick_replies/0/title")
+            .unwrap();
         assert_eq!(title.as_str().unwrap().len(), 31);
         // The tags and timestamps are left alone.
         assert_eq!(value["event"], "message_echo");

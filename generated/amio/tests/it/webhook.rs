@@ -981,6 +981,47 @@ fn a_parse_error_names_the_json_path() {
     }
 }
 
+/// As received from a server that writes the tag after other keys: `data`
+/// before `event`, `payload` before a content's `type`, `title` before a
+/// quick reply's `type`. The path still goes through every union, as a
+/// path, not inside the message.
+#[test]
+fn a_parse_error_names_the_whole_path_when_tags_come_last() {
+    let cases: [(&[u8], &str, &str); 3] = [
+        (
+            br#"{"data":{"channel":{"id":2},"contact":{},"messages":[]},"timestamp":"2016-10-06T13:42:48Z","event":"messages_delivered"}"#,
+            "data.channel.id",
+            "invalid type: integer `2`, expected a string",
+        ),
+        (
+            br#"{"timestamp":"2016-10-06T13:42:48Z","data":{"id":"1","channel":{"id":"2"},"contact":{},"content":{"payload":12,"type":"text"}},"event":"message_received"}"#,
+            "data.content.payload",
+            "invalid type: integer `12`, expected a string",
+        ),
+        (
+            br#"{"data":{"id":"1","channel":{"id":"2"},"contact":{},"content":{"payload":"Pick","quick_replies":[{"type":"location"},{"title":false,"payload":"P","type":"text"}],"type":"text"}},"event":"message_echo","timestamp":"2016-10-06T13:42:48Z"}"#,
+            "data.content.quick_replies[1].title",
+            "invalid type: boolean `false`, expected a string",
+        ),
+    ];
+    for (raw, path, message) in cases {
+        let error = webhook::parse(raw).unwrap_err();
+        let ParseError::Invalid {
+            path: got_path,
+            message: got_message,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            (got_path.as_str(), got_message.as_str()),
+            (path, message),
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
+
 #[test]
 fn a_body_that_is_not_json_is_a_syntax_error_with_its_position() {
     let cases: [(&[u8], &str, usize, usize); 5] = [
