@@ -458,8 +458,13 @@ fn support_module(unions: bool, tri_states: bool, enums: bool) -> TokenStream {
 /// (serde_path_to_error sees through). Entries before the tag are kept as
 /// `serde_json::Value`s and replayed; an error inside one of them is reported
 /// at the union, its inner path in the message (the input's tracking cannot
-/// see inside a value already read). An unknown tag keeps the whole object as
-/// JSON.
+/// see inside a value already read; `bindings_runtime::json::read` reads a
+/// failed body again with the tags first, for the whole path). An unknown tag
+/// keeps the whole object as JSON.
+///
+/// The entries before the tag stay `Value`s, not raw slices: a replayed
+/// entry must be readable by any `DeserializeSeed<'de>`, and only an owned
+/// deserializer (a `Value`) is a `Deserializer<'de>` for every `'de`.
 fn union_support() -> TokenStream {
     quote! {
         /// A union dispatched on its tag.
