@@ -31,22 +31,52 @@ fn main() {
 const SECRET: &[u8] = b"WebhookSecret";
 
 /// The bodies, by name: the docs' reference vector, a text message, and the
-/// two large ones (about 64 KiB).
-const BODIES: [&str; 4] = [
+/// two large ones (about 64 KiB), with their keys in the documented order
+/// (`event` first, a content's `type` first). The last is the nlp body with
+/// its keys sorted, so `data` comes before `event`: the slow path, where a
+/// union keeps the entries before its tag.
+const BODIES: [&str; 5] = [
     "delivered_reference",
     "received_text",
     "received_nlp_64k",
     "echo_text_64k",
+    "received_nlp_64k_sorted",
 ];
 
 struct Body {
     bytes: LazyLock<(Vec<u8>, String)>,
 }
 
+/// `value` as Amio writes it, tags first, and its signature.
 fn signed(value: &serde_json::Value) -> (Vec<u8>, String) {
-    let bytes = serde_json::to_vec(value).expect("JSON");
+    sign(tags_first(value).into_bytes())
+}
+
+fn sign(bytes: Vec<u8>) -> (Vec<u8>, String) {
     let signature = webhook::sign(SECRET, &bytes);
     (bytes, signature)
+}
+
+/// JSON text of `value` with `event` and `type` first in every object (a
+/// `serde_json::Value` keeps its keys sorted).
+fn tags_first(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(object) => {
+            let tags = ["event", "type"];
+            let first = object.iter().filter(|(k, _)| tags.contains(&k.as_str()));
+            let rest = object.iter().filter(|(k, _)| !tags.contains(&k.as_str()));
+            let members: Vec<String> = first
+                .chain(rest)
+                .map(|(k, v)| format!("{}:{}", serde_json::Value::from(k.as_str()), tags_first(v)))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(tags_first).collect();
+            format!("[{}]", items.join(","))
+        }
+        scalar => scalar.to_string(),
+    }
 }
 
 /// The docs' reference vector (seed 000, "Webhooks"), 221 bytes.
@@ -81,14 +111,21 @@ static RECEIVED_TEXT: Body = Body {
     }),
 };
 
+fn nlp() -> serde_json::Value {
+    let intents = (0..1400)
+        .map(|i| json!({"confidence": 1.0 / f64::from(i + 2), "id": format!("intent_{i}")}))
+        .collect();
+    received(intents)
+}
+
 /// A text message with 1,400 NLP intents (about 64 KiB).
 static RECEIVED_NLP: Body = Body {
-    bytes: LazyLock::new(|| {
-        let intents = (0..1400)
-            .map(|i| json!({"confidence": 1.0 / f64::from(i + 2), "id": format!("intent_{i}")}))
-            .collect();
-        signed(&received(intents))
-    }),
+    bytes: LazyLock::new(|| signed(&nlp())),
+};
+
+/// The same, keys sorted: `data` before `event`.
+static RECEIVED_NLP_SORTED: Body = Body {
+    bytes: LazyLock::new(|| sign(serde_json::to_vec(&nlp()).expect("JSON"))),
 };
 
 /// An echo of a text message of 64 KiB.
@@ -117,6 +154,7 @@ fn body(name: &str) -> &'static Body {
         "received_text" => &RECEIVED_TEXT,
         "received_nlp_64k" => &RECEIVED_NLP,
         "echo_text_64k" => &ECHO_TEXT,
+        "received_nlp_64k_sorted" => &RECEIVED_NLP_SORTED,
         other => panic!("no body {other}"),
     }
 }

@@ -8,11 +8,16 @@
 //! Any other shape (`data` not an object, an `id` that is not a string)
 //! names no channel, and the scan goes on, so a repeated key later on the
 //! path is still found. A body that is not JSON names no channel.
+//!
+//! The scan reads the JSON grammar itself rather than through serde: off the
+//! path it only has to find where each value ends, and converting the values
+//! it skips (numbers above all) was most of its cost. It checks the grammar
+//! as it goes (literals, numbers, string escapes and control characters,
+//! UTF-8 once for the whole body), so a body it reads is one the typed parser
+//! reads the same way; strings with escapes are unescaped by serde_json.
+//! Nesting is counted, never recursed into, so depth costs no stack.
 
 use std::borrow::Cow;
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// What the scan read.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -25,24 +30,29 @@ pub(super) struct Scan<'a> {
 
 /// Scans `body`; `Err` names a key repeated on the secret's path.
 pub(super) fn scan(body: &[u8]) -> Result<Scan<'_>, &'static str> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        // Not JSON: it names no channel.
+        return Ok(Scan::default());
+    };
+    let mut cursor = Cursor {
+        text,
+        bytes: body,
+        at: 0,
+    };
     let mut found = Found::default();
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let read = Level {
-        depth: Depth::Root,
-        found: &mut found,
-    }
-    .deserialize(&mut deserializer)
-    .and_then(|()| deserializer.end());
+    let read = cursor
+        .object(Depth::Root, &mut found)
+        .and_then(|()| cursor.end());
     if let Some(path) = found.repeated {
         return Err(path);
     }
     Ok(match read {
-        Ok(()) => Scan {
+        Some(()) => Scan {
             channel_id: found.channel_id,
             repeated_event: found.repeated_event,
         },
         // Not a JSON document: it names no channel.
-        Err(_) => Scan::default(),
+        None => Scan::default(),
     })
 }
 
@@ -53,7 +63,7 @@ struct Found<'a> {
     repeated: Option<&'static str>,
 }
 
-/// Where on the path a value is.
+/// Where on the path an object is.
 #[derive(Clone, Copy)]
 enum Depth {
     /// The body.
@@ -62,140 +72,267 @@ enum Depth {
     Data,
     /// `data.channel`.
     Channel,
-    /// `data.channel.id`.
-    Id,
 }
 
-/// The keys that matter, compared after unescaping.
-enum Key {
-    Event,
-    Data,
-    Channel,
-    Id,
-    Other,
+/// A position in the body. Every reading returns `None` at the first byte
+/// that is not JSON; the scan then names no channel.
+struct Cursor<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
 }
 
-impl<'de> de::Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(match key {
-                    "event" => Key::Event,
-                    "data" => Key::Data,
-                    "channel" => Key::Channel,
-                    "id" => Key::Id,
-                    _ => Key::Other,
-                })
-            }
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
         }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// Reads one value on the path, writing what it finds into `found`.
-struct Level<'s, 'de> {
-    depth: Depth,
-    found: &'s mut Found<'de>,
-}
-
-impl Level<'_, '_> {
-    /// Records a repeated key and stops the scan.
-    fn repeated<E: de::Error>(&mut self, path: &'static str) -> E {
-        self.found.repeated = Some(path);
-        E::custom(path)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Level<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Level<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        let (mut seen_event, mut seen_data, mut seen_channel, mut seen_id) = (0, 0, 0, 0);
-        while let Some(key) = map.next_key::<Key>()? {
-            let (next, seen, path) = match (self.depth, key) {
-                (Depth::Root, Key::Event) => {
+    /// `byte`, after whitespace.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.peek() == Some(byte)).then(|| self.at += 1)
+    }
+
+    /// Only whitespace is left.
+    fn end(&mut self) -> Option<()> {
+        self.whitespace();
+        (self.at == self.bytes.len()).then_some(())
+    }
+
+    /// An object on the secret's path: its keys are read, and the value of
+    /// the next key on the path is read as that level. Called at the value.
+    fn object(&mut self, depth: Depth, found: &mut Found<'a>) -> Option<()> {
+        self.expect(b'{')?;
+        let mut seen = 0_u32;
+        let mut seen_event = 0_u32;
+        self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            self.whitespace();
+            let key = self.string()?;
+            self.expect(b':')?;
+            self.whitespace();
+            let (next, path) = match (depth, &*key) {
+                (Depth::Root, "event") => {
                     seen_event += 1;
-                    if seen_event > 1 {
-                        self.found.repeated_event = true;
-                    }
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
+                    found.repeated_event |= seen_event > 1;
+                    (None, "")
                 }
-                (Depth::Root, Key::Data) => (Depth::Data, &mut seen_data, "data"),
-                (Depth::Data, Key::Channel) => (Depth::Channel, &mut seen_channel, "data.channel"),
-                (Depth::Channel, Key::Id) => (Depth::Id, &mut seen_id, "data.channel.id"),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
+                (Depth::Root, "data") => (Some(Depth::Data), "data"),
+                (Depth::Data, "channel") => (Some(Depth::Channel), "data.channel"),
+                (Depth::Channel, "id") => (None, "data.channel.id"),
+                _ => (None, ""),
             };
-            *seen += 1;
-            if *seen > 1 {
-                return Err(self.repeated(path));
+            if !path.is_empty() {
+                seen += 1;
+                if seen > 1 {
+                    found.repeated = Some(path);
+                    return None;
+                }
             }
-            map.next_value_seed(Level {
-                depth: next,
-                found: &mut *self.found,
-            })?;
+            match (next, self.peek()) {
+                (Some(next), Some(b'{')) => self.object(next, found)?,
+                // `data.channel.id`: a string is the channel.
+                (None, Some(b'"')) if path == "data.channel.id" => {
+                    found.channel_id = Some(self.string()?);
+                }
+                _ => self.skip_value()?,
+            }
+            self.whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
         }
-        Ok(())
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<(), E> {
-        if let Depth::Id = self.depth {
-            self.found.channel_id = Some(Cow::Borrowed(text));
+    /// A string, at its opening quote: borrowed, or unescaped by serde_json.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.at;
+        let escaped = self.skip_string()?;
+        let inner = self.text.get(start + 1..self.at - 1)?;
+        if !escaped {
+            return Some(Cow::Borrowed(inner));
         }
-        Ok(())
+        let quoted = self.text.get(start..self.at)?;
+        serde_json::from_str::<String>(quoted).ok().map(Cow::Owned)
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
-        // A string with escapes, unescaped into a buffer.
-        if let Depth::Id = self.depth {
-            self.found.channel_id = Some(Cow::Owned(text.to_owned()));
+    /// Past a string, at its opening quote; whether it has escapes.
+    fn skip_string(&mut self) -> Option<bool> {
+        if self.peek() != Some(b'"') {
+            return None;
         }
-        Ok(())
+        self.at += 1;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time while none of them ends the run.
+            while let Some(word) = self.bytes.get(self.at..self.at + 8) {
+                let Ok(word) = <[u8; 8]>::try_from(word) else {
+                    break;
+                };
+                if special(u64::from_le_bytes(word)) {
+                    break;
+                }
+                self.at += 8;
+            }
+            let byte = self.peek()?;
+            self.at += 1;
+            match byte {
+                b'"' => return Some(escaped),
+                b'\\' => {
+                    escaped = true;
+                    match self.peek()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
+                        b'u' => {
+                            let hex = self.bytes.get(self.at + 1..self.at + 5)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.at += 5;
+                        }
+                        _ => return None,
+                    }
+                }
+                0x00..=0x1f => return None,
+                _ => {}
+            }
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
+    /// Past one value of any kind, counting nesting instead of recursing.
+    fn skip_value(&mut self) -> Option<()> {
+        // What each open container expects next.
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            self.whitespace();
+            match self.peek()? {
+                b'{' => {
+                    self.at += 1;
+                    self.whitespace();
+                    if self.peek() == Some(b'}') {
+                        self.at += 1;
+                    } else {
+                        self.skip_string()?;
+                        self.expect(b':')?;
+                        open.push(b'}');
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.at += 1;
+                    self.whitespace();
+                    if self.peek() == Some(b']') {
+                        self.at += 1;
+                    } else {
+                        open.push(b']');
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.skip_string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                _ => return None,
+            }
+            // A value ended: close what it ends, or go on to the next one.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Some(());
+                };
+                self.whitespace();
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        if close == b'}' {
+                            self.whitespace();
+                            self.skip_string()?;
+                            self.expect(b':')?;
+                        }
+                        break;
+                    }
+                    byte if byte == close => {
+                        self.at += 1;
+                        open.pop();
+                    }
+                    _ => return None,
+                }
+            }
+        }
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    /// A number as JSON writes it: `-`? int (`.` digits)? (`e` sign? digits)?
+    fn number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(())
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.at;
+        self.digits();
+        (self.at > start).then_some(())
     }
+}
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+/// Whether any byte of `word` is a quote, a backslash or a control
+/// character (below 0x20): the bytes a string scan has to look at. It may
+/// answer yes for a word without one (a borrow past a byte that is one),
+/// never no for a word with one.
+const fn special(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    const fn has_zero(word: u64) -> u64 {
+        word.wrapping_sub(ONES) & !word & HIGH
     }
+    let quote = has_zero(word ^ (ONES * b'"' as u64));
+    let backslash = has_zero(word ^ (ONES * b'\\' as u64));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    quote | backslash | control != 0
 }
 
 #[cfg(test)]
@@ -284,5 +421,116 @@ mod tests {
         }
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(channel(&deep), Ok(None));
+    }
+
+    #[test]
+    fn what_is_not_json_names_no_channel() {
+        for body in [
+            r#"{"data":{"channel":{"id":"A"}},"x":tru}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":01}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":1.}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":-}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":"\q"}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":"\u12G4"}"#,
+            "{\"data\":{\"channel\":{\"id\":\"A\"}},\"x\":\"\u{1}\"}",
+            r#"{"data":{"channel":{"id":"A"}},"x":[1,]}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":{"a" 1}}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":{"a":1,}}"#,
+            r#"{"data":{"channel":{"id":"A"}},"x":[}"#,
+            r#"{"data":{"channel":{"id":"A"}},}"#,
+            r#"{"data":{"channel":{"id":"A"}} "x":1}"#,
+        ] {
+            assert_eq!(channel(body), Ok(None), "{body}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(body).is_err(),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            scan(b"{\"data\":{\"channel\":{\"id\":\"\xff\"}}}"),
+            Ok(Scan::default())
+        );
+    }
+
+    #[test]
+    fn a_word_is_special_when_any_byte_ends_a_run() {
+        for byte in 0..=255_u8 {
+            for position in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[position] = byte;
+                let expected = byte == b'"' || byte == b'\\' || byte < 0x20;
+                assert_eq!(
+                    special(u64::from_le_bytes(word)),
+                    expected,
+                    "{byte:#x} at {position}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn values_of_every_kind_are_skipped() {
+        let body = r#" { "a" : [ 1 , -0.5e+3 , 2E-2 , true , false , null , "s\"\u00e9" , { } , [ ] , { "k" : [ { "id" : "Z" } ] } ] , "data" : { "x" : { "channel" : { "id" : "no" } } , "channel" : { "n" : 1 , "id" : "C" } } } "#;
+        assert_eq!(channel(body), Ok(Some("C".to_owned())));
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
+    }
+
+    mod differential {
+        use super::*;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>()
+                    .prop_filter("finite", |f| f.is_finite())
+                    .prop_map(Value::from),
+                "(id|\\PC{0,6})".prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 32, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                    prop::collection::btree_map("(id|data|channel|event|\\PC{0,4})", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// A body with `data.channel.id` somewhere in a random tree.
+        fn body() -> impl Strategy<Value = Value> {
+            (json(), json(), json(), "\\PC{0,8}").prop_map(|(a, b, c, id)| {
+                serde_json::json!({"a": a, "data": {"b": b, "channel": {"c": c, "id": id}}})
+            })
+        }
+
+        proptest! {
+            /// On JSON, the scan reads what serde_json reads.
+            #[test]
+            fn the_scan_reads_what_serde_json_reads(value in body(), pretty in any::<bool>()) {
+                let text = if pretty {
+                    serde_json::to_string_pretty(&value).unwrap()
+                } else {
+                    serde_json::to_string(&value).unwrap()
+                };
+                let scanned = scan(text.as_bytes()).unwrap();
+                prop_assert_eq!(
+                    scanned.channel_id.as_deref(),
+                    value["data"]["channel"]["id"].as_str()
+                );
+            }
+
+            /// A body cut anywhere is not JSON, and names no channel.
+            #[test]
+            fn a_cut_body_names_no_channel(value in body(), cut in any::<prop::sample::Index>()) {
+                let text = serde_json::to_string(&value).unwrap();
+                let cut = cut.index(text.len());
+                let bytes = &text.as_bytes()[..cut];
+                prop_assume!(serde_json::from_slice::<Value>(bytes).is_err());
+                prop_assert_eq!(scan(bytes).map(|s| s.channel_id), Ok(None));
+            }
+        }
     }
 }
