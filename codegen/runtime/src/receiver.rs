@@ -76,6 +76,15 @@ pub trait Judge: Send + Sync + 'static {
     /// The HTTP status that answers `refusal`.
     fn status(refusal: &Self::Refusal) -> StatusCode;
 
+    /// What the answer to `refusal` tells the sender, who is not yet
+    /// authenticated: by default the refusal's message. A judge whose
+    /// refusals would tell apart what a caller must not learn (which
+    /// channels have a secret) says less here; the [`Rejection`] keeps the
+    /// whole reason for the receiver's own logs.
+    fn answer(refusal: &Self::Refusal) -> String {
+        refusal.to_string()
+    }
+
     /// The response for a failure: its status and its message (which never
     /// holds a secret). Plain text unless the API documents an error body.
     fn respond(status: StatusCode, message: &str) -> Response {
@@ -400,7 +409,11 @@ where
 
 impl<J: Judge> IntoResponse for Rejection<J> {
     fn into_response(self) -> Response {
-        let mut response = J::respond(self.status(), &self.to_string());
+        let message = match &self {
+            Self::Refused(refusal) => J::answer(refusal),
+            other => other.to_string(),
+        };
+        let mut response = J::respond(self.status(), &message);
         if self.closes_connection() {
             response
                 .headers_mut()

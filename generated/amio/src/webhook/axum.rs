@@ -82,7 +82,7 @@ use bindings_runtime::receiver::{self, Judge};
 use bytes::Bytes;
 
 pub use super::Delivery;
-use super::{SIGNATURE_HEADER, Secrets, WebhookError};
+use super::{SIGNATURE_HEADER, Secrets, SignatureError, WebhookError};
 use crate::types::{ErrorDetail, ErrorResponse, ErrorStatus, ErrorStatusCode};
 pub use bindings_runtime::receiver::{
     Claim, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_CAPACITY, DEFAULT_HEADER_TIMEOUT,
@@ -123,6 +123,16 @@ impl Judge for Secrets {
 
     fn status(refusal: &WebhookError) -> StatusCode {
         StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::UNAUTHORIZED)
+    }
+
+    /// A channel without a secret is answered as a signature that does not
+    /// match, so that an unauthenticated caller cannot learn which channel
+    /// ids have one; the [`Rejection`] still names the channel.
+    fn answer(refusal: &WebhookError) -> String {
+        match refusal {
+            WebhookError::UnknownChannel { .. } => SignatureError::Mismatch.to_string(),
+            other => other.to_string(),
+        }
     }
 
     fn respond(status: StatusCode, message: &str) -> Response {
