@@ -12,9 +12,12 @@
 //! The scan reads the JSON grammar itself rather than through serde: off the
 //! path it only has to find where each value ends, and converting the values
 //! it skips (numbers above all) was most of its cost. It checks the grammar
-//! as it goes (literals, numbers, string escapes and control characters,
-//! UTF-8 once for the whole body), so a body it reads is one the typed parser
-//! reads the same way; strings with escapes are unescaped by serde_json.
+//! as it goes (literals, numbers, string escapes and control characters),
+//! so a body it reads is one the typed parser reads the same way. As in
+//! serde_json, UTF-8 is checked in the strings it decodes (the keys on the
+//! path and the channel id), not in the strings it skips: a stray byte in a
+//! field nobody reads must not make the scan and the typed parse disagree on
+//! the channel. Strings with escapes are unescaped by serde_json.
 //! Nesting is counted, never recursed into, so depth costs no stack.
 
 use std::borrow::Cow;
@@ -30,15 +33,7 @@ pub(super) struct Scan<'a> {
 
 /// Scans `body`; `Err` names a key repeated on the secret's path.
 pub(super) fn scan(body: &[u8]) -> Result<Scan<'_>, &'static str> {
-    let Ok(text) = std::str::from_utf8(body) else {
-        // Not JSON: it names no channel.
-        return Ok(Scan::default());
-    };
-    let mut cursor = Cursor {
-        text,
-        bytes: body,
-        at: 0,
-    };
+    let mut cursor = Cursor { bytes: body, at: 0 };
     let mut found = Found::default();
     let read = cursor
         .object(Depth::Root, &mut found)
@@ -77,7 +72,6 @@ enum Depth {
 /// A position in the body. Every reading returns `None` at the first byte
 /// that is not JSON; the scan then names no channel.
 struct Cursor<'a> {
-    text: &'a str,
     bytes: &'a [u8],
     at: usize,
 }
@@ -163,12 +157,14 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.at;
         let escaped = self.skip_string()?;
-        let inner = self.text.get(start + 1..self.at - 1)?;
         if !escaped {
-            return Some(Cow::Borrowed(inner));
+            let inner = self.bytes.get(start + 1..self.at - 1)?;
+            return std::str::from_utf8(inner).ok().map(Cow::Borrowed);
         }
-        let quoted = self.text.get(start..self.at)?;
-        serde_json::from_str::<String>(quoted).ok().map(Cow::Owned)
+        let quoted = self.bytes.get(start..self.at)?;
+        serde_json::from_slice::<String>(quoted)
+            .ok()
+            .map(Cow::Owned)
     }
 
     /// Past a string, at its opening quote; whether it has escapes.
@@ -450,6 +446,35 @@ mod tests {
             scan(b"{\"data\":{\"channel\":{\"id\":\"\xff\"}}}"),
             Ok(Scan::default())
         );
+        assert_eq!(
+            scan(b"{\"d\xffta\":{\"channel\":{\"id\":\"A\"}}}"),
+            Ok(Scan::default())
+        );
+    }
+
+    /// serde_json checks UTF-8 only in the strings it decodes; so does the
+    /// scan, so a stray byte in a skipped value changes nothing.
+    #[test]
+    fn bytes_that_are_not_utf8_in_a_skipped_string_change_nothing() {
+        #[derive(serde::Deserialize)]
+        struct Channel {
+            id: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Data {
+            channel: Channel,
+        }
+        #[derive(serde::Deserialize)]
+        struct Body {
+            data: Data,
+        }
+        let body = b"{\"event\":\"postback\",\"x\":\"\xff\",\"data\":{\"channel\":{\"id\":\"A\",\"id\":\"B\"}}}";
+        assert_eq!(scan(body), Err("data.channel.id"));
+        let body =
+            b"{\"event\":\"postback\",\"x\":[\"\xfe\xff\"],\"data\":{\"channel\":{\"id\":\"A\"}}}";
+        assert_eq!(scan(body).unwrap().channel_id.as_deref(), Some("A"));
+        let typed: Body = serde_json::from_slice(body).expect("serde_json skips the stray bytes");
+        assert_eq!(typed.data.channel.id, "A");
     }
 
     #[test]

@@ -442,6 +442,26 @@ fn escaped_keys_choose_the_secret_as_the_parser_reads_them() {
     );
 }
 
+/// A byte that is not UTF-8 in a value nobody reads: serde_json skips it,
+/// and so does the scan, so the body still names channel A, whose secret
+/// alone verifies it, even when the typed parse then fails (a bad
+/// timestamp).
+#[test]
+fn a_stray_byte_in_a_skipped_value_does_not_change_the_secret() {
+    let secrets = two_secrets();
+    let body = b"{\"event\":\"messages_read\",\"timestamp\":\"not a time\",\"x\":\"\xff\",\"data\":{\"channel\":{\"id\":\"A\"},\"contact\":{\"id\":\"1\"},\"last_read_timestamp\":\"2016-10-06T13:40:13Z\"}}";
+    let header = webhook::sign(b"default-secret", body);
+    assert_eq!(
+        webhook::receive(&secrets, bytes::Bytes::from_static(body), Some(&header)).unwrap_err(),
+        WebhookError::Signature(SignatureError::Mismatch)
+    );
+    let header = webhook::sign(b"secret-of-a", body);
+    let delivery = webhook::receive(&secrets, bytes::Bytes::from_static(body), Some(&header))
+        .expect("verified with A's secret");
+    assert_eq!(delivery.channel_id.as_deref(), Some("A"));
+    assert!(delivery.event.is_err(), "the timestamp does not parse");
+}
+
 #[test]
 fn repeated_keys_off_the_secrets_path_do_not_change_the_channel() {
     let secrets = two_secrets();
