@@ -3,13 +3,17 @@
 //! [`read`] decodes in one pass. Only a failure pays for more: a second
 //! reading that tracks the JSON path, and, when the JSON is well formed, a
 //! third over the same document with the tag of every discriminated union
-//! moved to the front of its object. Then no union has to keep entries read
+//! moved to the front of its object (the rest in order, repeats kept). Then
+//! no union has to keep entries read
 //! before its tag, each reads its variant straight from the input, and the
 //! path of an error inside a variant is whole and structured
 //! (`data.content.quick_replies[0].title`), never written into a message.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 /// A value that did not decode, with where and why.
 #[derive(Debug)]
@@ -62,9 +66,9 @@ fn locate<T: DeserializeOwned>(raw: &[u8], tags: &[&str], first: serde_json::Err
     if !as_received.is_data() {
         return as_received;
     }
-    // Well-formed JSON: read it again with the tags first. A body that only
-    // failed as received (a key given twice, which a `Value` keeps once)
-    // keeps the first answer.
+    // Well-formed JSON: read it again with the tags first. If that reading
+    // passes (it should not: it is the same document), the first answer
+    // stands.
     match tags_first(raw, tags).and_then(|reordered| tracked::<T>(&reordered)) {
         Some(reordered) if reordered.is_data() => reordered,
         _ => as_received,
@@ -87,47 +91,75 @@ fn tracked<T: DeserializeOwned>(raw: &[u8]) -> Option<PathError> {
     }
 }
 
-/// `raw` written again with, in every object, the keys in `tags` first.
+/// `raw` written again with, in every object, the keys in `tags` first; the
+/// rest as received, in order, a key given twice still given twice, so that
+/// the reading that follows meets the same document.
 fn tags_first(raw: &[u8], tags: &[&str]) -> Option<Vec<u8>> {
-    let value: Value = serde_json::from_slice(raw).ok()?;
-    let mut out = Vec::with_capacity(raw.len());
-    write(&mut out, &value, tags).ok()?;
-    Some(out)
+    let text = std::str::from_utf8(raw).ok()?;
+    let mut out = String::with_capacity(raw.len());
+    write(&mut out, text, tags)?;
+    Some(out.into_bytes())
 }
 
-fn write(out: &mut Vec<u8>, value: &Value, tags: &[&str]) -> serde_json::Result<()> {
-    match value {
-        Value::Object(object) => {
-            out.push(b'{');
-            let first = object
-                .iter()
-                .filter(|(key, _)| tags.contains(&key.as_str()));
-            let rest = object
-                .iter()
-                .filter(|(key, _)| !tags.contains(&key.as_str()));
-            for (i, (key, value)) in first.chain(rest).enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                serde_json::to_writer(&mut *out, key)?;
-                out.push(b':');
-                write(out, value, tags)?;
+/// The entries of one object, borrowed and in order, repeats kept.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
             }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
                 }
-                write(out, item, tags)?;
+                Ok(Entries(entries))
             }
-            out.push(b']');
         }
-        scalar => serde_json::to_writer(&mut *out, scalar)?,
+        deserializer.deserialize_map(Visit)
     }
-    Ok(())
+}
+
+/// Writes the value `raw` into `out`, tags first in its objects. Each level
+/// is read from its own text; the depth is bounded by serde_json's
+/// recursion limit, which the first reading of the body already passed.
+fn write(out: &mut String, raw: &str, tags: &[&str]) -> Option<()> {
+    let raw = raw.trim();
+    match raw.as_bytes().first()? {
+        b'{' => {
+            let Entries(entries) = serde_json::from_str(raw).ok()?;
+            let (first, rest): (Vec<_>, Vec<_>) = entries
+                .into_iter()
+                .partition(|(key, _)| tags.contains(&key.as_str()));
+            out.push('{');
+            for (i, (key, value)) in first.into_iter().chain(rest).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(&key).ok()?);
+                out.push(':');
+                write(out, value.get(), tags)?;
+            }
+            out.push('}');
+        }
+        b'[' => {
+            let items: Vec<&RawValue> = serde_json::from_str(raw).ok()?;
+            out.push('[');
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(out, item.get(), tags)?;
+            }
+            out.push(']');
+        }
+        _ => out.push_str(raw),
+    }
+    Some(())
 }
 
 #[cfg(test)]
@@ -162,7 +194,24 @@ mod tests {
         let reordered = tags_first(raw, &["type", "event"]).unwrap();
         assert_eq!(
             String::from_utf8(reordered).unwrap(),
-            r#"{"type":"u","b":[{"type":"t","a":{"event":"e","z":null},"x":1}]}"#
+            r#"{"type":"u","b":[{"type":"t","x":1,"a":{"event":"e","z":null}}]}"#
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_still_given_twice_when_tags_come_first() {
+        let raw =
+            br#"{"shapes":[{"type":"square","side":1}],"shapes":[{"side":2,"type":"square"}]}"#;
+        let error = read::<Drawing>(raw, &["type"]).unwrap_err();
+        assert!(error.is_data());
+        assert!(
+            error.message().contains("duplicate field `shapes`"),
+            "{}",
+            error.message()
+        );
+        assert_eq!(
+            String::from_utf8(tags_first(raw, &["type"]).unwrap()).unwrap(),
+            r#"{"shapes":[{"type":"square","side":1}],"shapes":[{"type":"square","side":2}]}"#
         );
     }
 

@@ -3734,7 +3734,7 @@ pub mod types {
     /// The tag property of every discriminated union of the spec. A
     /// reader that wants the whole JSON path of an error puts these
     /// keys first in each object (see
-    /// `bindings_runtime::json::read_tracked`), so that every union
+    /// `bindings_runtime::json::read`), so that every union
     /// reads its variant straight from the input.
     pub const UNION_TAGS: &[&str] = &["event", "type"];
     /// Support code for the types above.
