@@ -982,23 +982,28 @@ fn a_parse_error_names_the_json_path() {
         ),
     ];
     for (raw, path, message) in cases {
-        let error = webhook::parse(&raw).unwrap_err();
-        let ParseError::Invalid {
-            path: got_path,
-            message: got_message,
-        } = &error
-        else {
-            panic!("{error:?}")
-        };
-        assert_eq!(
-            (got_path.as_str(), got_message.as_str()),
-            (path, message),
-            "{}",
-            String::from_utf8_lossy(&raw)
-        );
-        assert_eq!(error.path(), path);
-        assert!(error.to_string().contains(path), "{error}");
+        assert_invalid_at(&raw, path, message);
     }
+}
+
+/// `raw` does not parse: it is an `Invalid` error at `path` with `message`.
+fn assert_invalid_at(raw: &[u8], path: &str, message: &str) {
+    let error = webhook::parse(raw).unwrap_err();
+    let ParseError::Invalid {
+        path: got_path,
+        message: got_message,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (got_path.as_str(), got_message.as_str()),
+        (path, message),
+        "{}",
+        String::from_utf8_lossy(raw)
+    );
+    assert_eq!(error.path(), path);
+    assert!(error.to_string().contains(path), "{error}");
 }
 
 /// As received from a server that writes the tag after other keys: `data`
@@ -1025,20 +1030,7 @@ fn a_parse_error_names_the_whole_path_when_tags_come_last() {
         ),
     ];
     for (raw, path, message) in cases {
-        let error = webhook::parse(raw).unwrap_err();
-        let ParseError::Invalid {
-            path: got_path,
-            message: got_message,
-        } = &error
-        else {
-            panic!("{error:?}")
-        };
-        assert_eq!(
-            (got_path.as_str(), got_message.as_str()),
-            (path, message),
-            "{}",
-            String::from_utf8_lossy(raw)
-        );
+        assert_invalid_at(raw, path, message);
     }
 }
 
