@@ -1,6 +1,7 @@
 //! The Rust the generator writes itself, where progenitor's own output falls
-//! short: open enums, unions dispatched on their tag, and the support code
-//! both need. Everything here is driven by the [`Analysis`] of the spec.
+//! short: open enums and unions dispatched on their tag. The code they read
+//! with is written once, in the runtime (`bindings_runtime::de`), not in each
+//! generated crate. Everything here is driven by the [`Analysis`] of the spec.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,14 +154,6 @@ pub(crate) fn items(analysis: &Analysis) -> Result<TokenStream, Error> {
             pub const UNION_TAGS: &[&str] = &[#(#tags),*];
         });
     }
-    if !analysis.unions.is_empty() || !analysis.tri_states.is_empty() || !analysis.enums.is_empty()
-    {
-        out.extend(support_module(
-            !analysis.unions.is_empty(),
-            !analysis.tri_states.is_empty(),
-            !analysis.enums.is_empty(),
-        ));
-    }
     Ok(out)
 }
 
@@ -266,7 +259,7 @@ fn open_enum_items(open_enum: &OpenEnum) -> Result<TokenStream, Error> {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                support::open_enum(deserializer)
+                ::bindings_runtime::de::open_enum(deserializer)
             }
         }
     })
@@ -365,7 +358,7 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
             }
         }
 
-        impl support::Tagged for #name {
+        impl ::bindings_runtime::de::Tagged for #name {
             const UNION: &'static str = #union_name;
             const TAG: &'static str = #tag;
 
@@ -374,7 +367,7 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
                 map: M,
             ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
                 Ok(match tag {
-                    #( #values => support::variant(map).map(Self::#variants), )*
+                    #( #values => ::bindings_runtime::de::variant(map).map(Self::#variants), )*
                     _ => return Err(map),
                 })
             }
@@ -388,371 +381,8 @@ fn union_items(union: &Union) -> Result<TokenStream, Error> {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                support::deserialize_tagged(deserializer)
+                ::bindings_runtime::de::deserialize_tagged(deserializer)
             }
         }
     })
-}
-
-fn support_module(unions: bool, tri_states: bool, enums: bool) -> TokenStream {
-    let union_support = unions.then(union_support);
-    let enum_support = enums.then(|| {
-        quote! {
-            /// Reads an open enum from a string without copying a known value.
-            pub(super) fn open_enum<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: for<'a> ::std::convert::From<&'a str> + ::std::convert::From<::std::string::String>,
-            {
-                struct Text<T>(::std::marker::PhantomData<T>);
-                impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
-                where
-                    T: for<'a> ::std::convert::From<&'a str> + ::std::convert::From<::std::string::String>,
-                {
-                    type Value = T;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
-                        Ok(T::from(value))
-                    }
-                    fn visit_string<E: ::serde::de::Error>(
-                        self,
-                        value: ::std::string::String,
-                    ) -> ::std::result::Result<T, E> {
-                        Ok(T::from(value))
-                    }
-                }
-                deserializer.deserialize_str(Text(::std::marker::PhantomData))
-            }
-        }
-    });
-    let tri_state_support = tri_states.then(|| {
-        quote! {
-            /// Reads a present tri-state field: `null` becomes `Some(None)`.
-            pub(super) fn deserialize_some<'de, T, D>(
-                deserializer: D,
-            ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
-            where
-                T: ::serde::Deserialize<'de>,
-                D: ::serde::Deserializer<'de>,
-            {
-                <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
-            }
-        }
-    });
-    quote! {
-        /// Support code for the types above.
-        mod support {
-            #union_support
-            #tri_state_support
-            #enum_support
-        }
-    }
-}
-
-/// The one-pass decoding every discriminated union shares. A union reads the
-/// keys of its object until the tag; when the tag comes first (the usual
-/// order) nothing is buffered and the variant reads the rest of the object
-/// straight from the input, so an error inside it keeps its whole JSON path
-/// (serde_path_to_error sees through). Entries before the tag are kept as
-/// `serde_json::Value`s and replayed; an error inside one of them is reported
-/// at the union, its inner path in the message (the input's tracking cannot
-/// see inside a value already read; `bindings_runtime::json::read` reads a
-/// failed body again with the tags first, for the whole path). An unknown tag
-/// keeps the whole object as JSON.
-///
-/// The entries before the tag stay `Value`s, not raw slices: a replayed
-/// entry must be readable by any `DeserializeSeed<'de>`, and only an owned
-/// deserializer (a `Value`) is a `Deserializer<'de>` for every `'de`.
-fn union_support() -> TokenStream {
-    quote! {
-        /// A union dispatched on its tag.
-        pub(super) trait Tagged: ::std::marker::Sized {
-            /// The union's schema name, for error messages.
-            const UNION: &'static str;
-            /// The tag property.
-            const TAG: &'static str;
-            /// Reads the variant of `tag` from the rest of the object, or gives
-            /// the object back when the tag is unknown.
-            fn variant<'de, M: ::serde::de::MapAccess<'de>>(
-                tag: &str,
-                map: M,
-            ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M>;
-            /// The value of an unknown tag, kept as received.
-            fn unknown(value: ::serde_json::Value) -> Self;
-        }
-
-        /// Reads a variant from the rest of its object.
-        pub(super) fn variant<'de, T, M>(map: M) -> ::std::result::Result<T, M::Error>
-        where
-            T: ::serde::Deserialize<'de>,
-            M: ::serde::de::MapAccess<'de>,
-        {
-            T::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
-        }
-
-        /// Reads a union in one pass over its object.
-        pub(super) fn deserialize_tagged<'de, T, D>(deserializer: D) -> ::std::result::Result<T, D::Error>
-        where
-            T: Tagged,
-            D: ::serde::Deserializer<'de>,
-        {
-            deserializer.deserialize_any(Union(::std::marker::PhantomData))
-        }
-
-        struct Union<T>(::std::marker::PhantomData<T>);
-
-        impl<T: Tagged> Union<T> {
-            fn not_an_object<E: ::serde::de::Error>() -> E {
-                E::custom(format_args!("{}: expected a JSON object", T::UNION))
-            }
-        }
-
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for Union<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "a JSON object (a {})", T::UNION)
-            }
-
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<T, A::Error> {
-                let mut before = ::std::vec::Vec::new();
-                loop {
-                    let Some(key) = map.next_key_seed(Text)? else {
-                        return Err(::serde::de::Error::custom(format_args!(
-                            "{}: missing field `{}`",
-                            T::UNION,
-                            T::TAG
-                        )));
-                    };
-                    if key == T::TAG {
-                        let tag = map.next_value_seed(TagValue::<T>(::std::marker::PhantomData))?;
-                        let rest = Rest {
-                            before: before.into_iter(),
-                            pending: None,
-                            map,
-                            union: T::UNION,
-                            tag: T::TAG,
-                        };
-                        return match T::variant(&tag, rest) {
-                            Ok(variant) => variant,
-                            Err(rest) => rest.unknown::<T>(tag.into_owned()),
-                        };
-                    }
-                    let value: ::serde_json::Value = map.next_value()?;
-                    before.push((key.into_owned(), value));
-                }
-            }
-
-            fn visit_bool<E: ::serde::de::Error>(self, _: bool) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_i64<E: ::serde::de::Error>(self, _: i64) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_u64<E: ::serde::de::Error>(self, _: u64) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_f64<E: ::serde::de::Error>(self, _: f64) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_str<E: ::serde::de::Error>(self, _: &str) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_bytes<E: ::serde::de::Error>(self, _: &[u8]) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_some<D: ::serde::Deserializer<'de>>(self, _: D) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(self, _: D) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, _: A) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, _: A) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-        }
-
-        /// A key or a tag value: borrowed from the input when it can be.
-        struct Text;
-
-        impl<'de> ::serde::de::DeserializeSeed<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-
-        impl<'de> ::serde::de::Visitor<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(self, value: &'de str) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Borrowed(value))
-            }
-            fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value))
-            }
-        }
-
-        /// The tag's value, which must be a string.
-        struct TagValue<T>(::std::marker::PhantomData<T>);
-
-        impl<'de, T: Tagged> ::serde::de::DeserializeSeed<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "a string: the `{}` of a {}", T::TAG, T::UNION)
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(self, value: &'de str) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_borrowed_str(value)
-            }
-            fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_str(value)
-            }
-            fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_string(value)
-            }
-        }
-
-        /// The rest of a union's object after its tag: the entries read
-        /// before the tag, then the input's.
-        struct Rest<A> {
-            before: ::std::vec::IntoIter<(::std::string::String, ::serde_json::Value)>,
-            pending: ::std::option::Option<(::std::string::String, ::serde_json::Value)>,
-            map: A,
-            union: &'static str,
-            tag: &'static str,
-        }
-
-        impl<'de, A: ::serde::de::MapAccess<'de>> Rest<A> {
-            /// The whole object of an unknown tag, as JSON.
-            fn unknown<T: Tagged>(mut self, tag: ::std::string::String) -> ::std::result::Result<T, A::Error> {
-                let mut object: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-                    self.before.by_ref().collect();
-                object.insert(self.tag.to_owned(), ::serde_json::Value::String(tag));
-                let (union, tag) = (self.union, self.tag);
-                while let Some(key) = self.map.next_key_seed(NotTheTag {
-                    seed: ::std::marker::PhantomData::<::std::string::String>,
-                    union,
-                    tag,
-                })? {
-                    let value: ::serde_json::Value = self.map.next_value()?;
-                    object.insert(key, value);
-                }
-                Ok(T::unknown(::serde_json::Value::Object(object)))
-            }
-        }
-
-        impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de> for Rest<A> {
-            type Error = A::Error;
-
-            fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: K,
-            ) -> ::std::result::Result<::std::option::Option<K::Value>, A::Error> {
-                if let Some((key, value)) = self.before.next() {
-                    let read = seed
-                        .deserialize(::serde::de::IntoDeserializer::<A::Error>::into_deserializer(key.as_str()))
-                        .map(Some);
-                    self.pending = Some((key, value));
-                    return read;
-                }
-                self.map.next_key_seed(NotTheTag {
-                    seed,
-                    union: self.union,
-                    tag: self.tag,
-                })
-            }
-
-            fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: V,
-            ) -> ::std::result::Result<V::Value, A::Error> {
-                let Some((key, value)) = self.pending.take() else {
-                    return self.map.next_value_seed(seed);
-                };
-                // Read before the tag: the input's path tracking cannot see
-                // inside it, so the message says where.
-                let mut track = ::serde_path_to_error::Track::new();
-                seed.deserialize(::serde_path_to_error::Deserializer::new(value, &mut track))
-                    .map_err(|error| {
-                        let inner = track.path().to_string();
-                        let separator = if inner.starts_with('[') { "" } else { "." };
-                        let at = if inner == "." { key } else { format!("{key}{separator}{inner}") };
-                        ::serde::de::Error::custom(format_args!(
-                            "{error} (at `{at}`, read before the `{}` of the {})",
-                            self.tag, self.union
-                        ))
-                    })
-            }
-
-            fn size_hint(&self) -> ::std::option::Option<usize> {
-                self.map.size_hint().map(|rest| rest + self.before.len())
-            }
-        }
-
-        /// A key after the tag: refused if it is the tag again (one object,
-        /// one reading), else handed on.
-        struct NotTheTag<K> {
-            seed: K,
-            union: &'static str,
-            tag: &'static str,
-        }
-
-        impl<K> NotTheTag<K> {
-            fn check<E: ::serde::de::Error>(&self, key: &str) -> ::std::result::Result<(), E> {
-                if key == self.tag {
-                    return Err(E::custom(format_args!("{}: duplicate field `{}`", self.union, self.tag)));
-                }
-                Ok(())
-            }
-        }
-
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de> for NotTheTag<K> {
-            type Value = K::Value;
-            fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<K::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::Visitor<'de> for NotTheTag<K> {
-            type Value = K::Value;
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(self, key: &'de str) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed.deserialize(::serde::de::value::BorrowedStrDeserializer::new(key))
-            }
-            fn visit_str<E: ::serde::de::Error>(self, key: &str) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed.deserialize(::serde::de::IntoDeserializer::<E>::into_deserializer(key))
-            }
-            fn visit_string<E: ::serde::de::Error>(self, key: ::std::string::String) -> ::std::result::Result<K::Value, E> {
-                self.check(&key)?;
-                self.seed.deserialize(::serde::de::IntoDeserializer::<E>::into_deserializer(key))
-            }
-        }
-    }
 }

@@ -145,7 +145,7 @@ pub(crate) fn tri_states(file: &mut File, fields: &[TriState]) -> Result<(), Err
                     #rename
                     default,
                     skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "support::deserialize_some"
+                    deserialize_with = "::bindings_runtime::de::deserialize_some"
                 )]
                 field: (),
             }

@@ -6,6 +6,8 @@
 //! - [`build`]: the settings every `ClientBuilder` shares ([`Builder`],
 //!   [`builder_methods!`]), the base-URL check and the HTTP client (no
 //!   redirects, no `Referer`, rustls with `ring`).
+//! - [`de`]: what the generated types deserialize with (open enums,
+//!   tri-state fields, one-pass tagged unions), written once.
 //! - [`credential`]: credentials checked once (visible ASCII, no surrounding
 //!   whitespace), added to every request, never shown ([`Auth`]).
 //! - [`runtime`]: [`Runtime::execute`], which every generated operation
@@ -25,6 +27,7 @@
 
 pub mod build;
 pub mod credential;
+pub mod de;
 pub mod error;
 pub mod json;
 pub mod path;

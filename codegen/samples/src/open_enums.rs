@@ -128,47 +128,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
-        }
-    }
-    /// Support code for the types above.
-    mod support {
-        /// Reads an open enum from a string without copying a known value.
-        pub(super) fn open_enum<'de, D, T>(
-            deserializer: D,
-        ) -> ::std::result::Result<T, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: for<'a> ::std::convert::From<&'a str>
-                + ::std::convert::From<::std::string::String>,
-        {
-            struct Text<T>(::std::marker::PhantomData<T>);
-            impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
-            where
-                T: for<'a> ::std::convert::From<&'a str>
-                    + ::std::convert::From<::std::string::String>,
-            {
-                type Value = T;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-            }
-            deserializer.deserialize_str(Text(::std::marker::PhantomData))
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
 }

@@ -28,7 +28,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub anything: ::std::option::Option<::std::option::Option<::serde_json::Value>>,
         /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
@@ -37,7 +37,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub greeting: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
@@ -50,7 +50,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub menu: ::std::option::Option<::std::option::Option<Menu>>,
         ///Optional, not nullable.
@@ -68,7 +68,7 @@ pub mod types {
             rename = "type",
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub type_: ::std::option::Option<::std::option::Option<::std::string::String>>,
     }
@@ -102,23 +102,6 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    /// Support code for the types above.
-    mod support {
-        /// Reads a present tri-state field: `null` becomes `Some(None)`.
-        pub(super) fn deserialize_some<'de, T, D>(
-            deserializer: D,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::std::option::Option<T>>,
-            D::Error,
-        >
-        where
-            T: ::serde::Deserialize<'de>,
-            D: ::serde::Deserializer<'de>,
-        {
-            <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Some)
         }
     }
     impl ::bindings_runtime::validate::Validate for SettingsUpdate {

@@ -28,7 +28,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -198,7 +198,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -257,7 +257,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub rejected_value: ::std::option::Option<
             ::std::option::Option<::serde_json::Value>,
@@ -324,7 +324,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
         ///Zendesk integration, or null (seen in the collection, not in the docs).
@@ -335,7 +335,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub zendesk_integration: ::std::option::Option<
             ::std::option::Option<ZendeskIntegration>,
@@ -698,7 +698,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -978,7 +978,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -1126,7 +1126,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub domains_whitelist: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1159,7 +1159,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub domains_whitelist: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1172,7 +1172,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub get_started_button: ::std::option::Option<
             ::std::option::Option<GetStartedButton>,
@@ -1185,7 +1185,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub menu: ::std::option::Option<::std::option::Option<::std::vec::Vec<Menu>>>,
         ///User input settings for different locales (Facebook Messenger). Disabling user input requires the menu; at least one `default` locale entry is required. `null` deletes it.
@@ -1196,7 +1196,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub user_inputs: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<UserInput>>,
@@ -1325,7 +1325,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -1387,7 +1387,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<WebhookRequest>>,
         ///WhatsApp: the business account (`phone_number`).
@@ -1465,7 +1465,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -1490,7 +1490,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
     }
@@ -1571,7 +1571,7 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "support::deserialize_some"
+            deserialize_with = "::bindings_runtime::de::deserialize_some"
         )]
         pub webhook: ::std::option::Option<::std::option::Option<Webhook>>,
         ///WhatsApp Business Account of the channel.
@@ -1720,7 +1720,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Channel Mode controls how messages sent through the channel are processed; available modes vary across platforms and the default for all platforms is `production`. `production`: Send Message requests are accepted and sent. `test` (Mobile, RCS Business Messages, Viber Business Messages): Send Message requests are accepted but not processed any further, which avoids the cost of test messages. `amio` (Viber Business Messages): messages are sent using the common Amio Sender ID; they are not charged but their number is limited. `sandbox` is sent by the collection when creating a WhatsApp channel. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -1801,7 +1801,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Name of a webhook event (`event` of the webhook body). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -1902,7 +1902,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Type of a message content (`content.type`); the tag of the `Content` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2003,7 +2003,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Type of a notification: `typing_on` and `typing_off` show or hide the typing indicator, `messages_read` marks the messages as read, `custom` carries a developer-defined payload (Amio Chat only). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2084,7 +2084,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// State of an RBM agent. `new`: the agent does not exist in Google. `create_requested`: Amio received your request to register the agent in Google. `created`: the agent can be used with test phone numbers only. `launch_requested`: Amio received your request to launch the agent. `launched`: you can send RCS messages to any phone number. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2170,7 +2170,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Specifies if the message has been received or sent. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2241,7 +2241,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Type of a button; the tag of the `Button` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2317,7 +2317,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Type of a quick reply; the tag of the `QuickReply` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2398,7 +2398,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Type of a Facebook Messenger menu item; the tag of the `MenuItem` union. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2474,7 +2474,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// User's gender. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2545,7 +2545,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Name of the service provider: `messagebird` for Mobile (SMS), `mailgun` for Email. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2616,7 +2616,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Describes what type of opt-in this is: `send_to_messenger` (Send to Messenger button), `checkbox` (Checkbox plugin), `phone_number` (Phone Number Matching). Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2692,7 +2692,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Facebook Messenger message type, sent in the reserved metadata key `type`. `response` (default): the message is in response to a received message, inside the 24-hour standard messaging window or under the 24+1 policy. `update`: the message is sent proactively, not in response to a received message. Can be set only if tags are not used. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2763,7 +2763,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Facebook Messenger message tag, sent in the reserved metadata key `tag` (see the Facebook Message Tags documentation). Amio sets `non_promotional_subscription` itself on messages sent by phone number before the user opts in; `shipping_update` is named by the docs, `ticket_update` is sent by the collection. Open enum: the platform may add values, a client must keep an unknown value rather than fail.
@@ -2839,7 +2839,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Call-to-action button of a structure message, tagged by `type`.
@@ -2921,7 +2921,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for Button {
+    impl ::bindings_runtime::de::Tagged for Button {
         const UNION: &'static str = "Button";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -2930,9 +2930,11 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "postback" => support::variant(map).map(Self::Postback),
-                    "url" => support::variant(map).map(Self::Url),
-                    "phone" => support::variant(map).map(Self::Phone),
+                    "postback" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Postback)
+                    }
+                    "url" => ::bindings_runtime::de::variant(map).map(Self::Url),
+                    "phone" => ::bindings_runtime::de::variant(map).map(Self::Phone),
                     _ => return Err(map),
                 },
             )
@@ -2945,7 +2947,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// Quick reply: a button with a pre-defined short reply that appears above the user input, tagged by `type`.
@@ -3043,7 +3045,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for QuickReply {
+    impl ::bindings_runtime::de::Tagged for QuickReply {
         const UNION: &'static str = "QuickReply";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3052,10 +3054,14 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "text" => support::variant(map).map(Self::Text),
-                    "location" => support::variant(map).map(Self::Location),
-                    "email" => support::variant(map).map(Self::Email),
-                    "phone_number" => support::variant(map).map(Self::PhoneNumber),
+                    "text" => ::bindings_runtime::de::variant(map).map(Self::Text),
+                    "location" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Location)
+                    }
+                    "email" => ::bindings_runtime::de::variant(map).map(Self::Email),
+                    "phone_number" => {
+                        ::bindings_runtime::de::variant(map).map(Self::PhoneNumber)
+                    }
                     _ => return Err(map),
                 },
             )
@@ -3068,7 +3074,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// Content of a message, tagged by `type`. Not all message types are supported by all channels. A client must tolerate a `type` it does not know.
@@ -3195,7 +3201,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for Content {
+    impl ::bindings_runtime::de::Tagged for Content {
         const UNION: &'static str = "Content";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3204,14 +3210,18 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "text" => support::variant(map).map(Self::Text),
-                    "image" => support::variant(map).map(Self::Image),
-                    "audio" => support::variant(map).map(Self::Audio),
-                    "video" => support::variant(map).map(Self::Video),
-                    "file" => support::variant(map).map(Self::File),
-                    "location" => support::variant(map).map(Self::Location),
-                    "structure" => support::variant(map).map(Self::Structure),
-                    "receipt" => support::variant(map).map(Self::Receipt),
+                    "text" => ::bindings_runtime::de::variant(map).map(Self::Text),
+                    "image" => ::bindings_runtime::de::variant(map).map(Self::Image),
+                    "audio" => ::bindings_runtime::de::variant(map).map(Self::Audio),
+                    "video" => ::bindings_runtime::de::variant(map).map(Self::Video),
+                    "file" => ::bindings_runtime::de::variant(map).map(Self::File),
+                    "location" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Location)
+                    }
+                    "structure" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Structure)
+                    }
+                    "receipt" => ::bindings_runtime::de::variant(map).map(Self::Receipt),
                     _ => return Err(map),
                 },
             )
@@ -3224,7 +3234,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// A channel, as returned by the API: a medium through which you can send and receive messages, tagged by `type`. A client must tolerate a `type` it does not know.
@@ -3390,7 +3400,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for Channel {
+    impl ::bindings_runtime::de::Tagged for Channel {
         const UNION: &'static str = "Channel";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3399,19 +3409,26 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "amio_chat" => support::variant(map).map(Self::AmioChat),
-                    "email" => support::variant(map).map(Self::Email),
+                    "amio_chat" => {
+                        ::bindings_runtime::de::variant(map).map(Self::AmioChat)
+                    }
+                    "email" => ::bindings_runtime::de::variant(map).map(Self::Email),
                     "facebook_messenger" => {
-                        support::variant(map).map(Self::FacebookMessenger)
+                        ::bindings_runtime::de::variant(map).map(Self::FacebookMessenger)
                     }
-                    "mobile" => support::variant(map).map(Self::Mobile),
-                    "rbm" => support::variant(map).map(Self::Rbm),
-                    "telegram" => support::variant(map).map(Self::Telegram),
-                    "viber" => support::variant(map).map(Self::Viber),
+                    "mobile" => ::bindings_runtime::de::variant(map).map(Self::Mobile),
+                    "rbm" => ::bindings_runtime::de::variant(map).map(Self::Rbm),
+                    "telegram" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Telegram)
+                    }
+                    "viber" => ::bindings_runtime::de::variant(map).map(Self::Viber),
                     "viber_business_messages" => {
-                        support::variant(map).map(Self::ViberBusinessMessages)
+                        ::bindings_runtime::de::variant(map)
+                            .map(Self::ViberBusinessMessages)
                     }
-                    "whatsapp" => support::variant(map).map(Self::Whatsapp),
+                    "whatsapp" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Whatsapp)
+                    }
                     _ => return Err(map),
                 },
             )
@@ -3424,7 +3441,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// Item of a Facebook Messenger menu, tagged by `type`.
@@ -3506,7 +3523,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for MenuItem {
+    impl ::bindings_runtime::de::Tagged for MenuItem {
         const UNION: &'static str = "MenuItem";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3515,9 +3532,11 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "url" => support::variant(map).map(Self::Url),
-                    "postback" => support::variant(map).map(Self::Postback),
-                    "menu" => support::variant(map).map(Self::Menu),
+                    "url" => ::bindings_runtime::de::variant(map).map(Self::Url),
+                    "postback" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Postback)
+                    }
+                    "menu" => ::bindings_runtime::de::variant(map).map(Self::Menu),
                     _ => return Err(map),
                 },
             )
@@ -3530,7 +3549,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// A webhook event POSTed by Amio to the webhook url of the channel, tagged by `event`. Unknown events must be tolerated: the platform adds them (read such an event as a `WebhookEnvelope`).
@@ -3695,7 +3714,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for WebhookEvent {
+    impl ::bindings_runtime::de::Tagged for WebhookEvent {
         const UNION: &'static str = "WebhookEvent";
         const TAG: &'static str = "event";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3705,17 +3724,27 @@ pub mod types {
             Ok(
                 match tag {
                     "message_received" => {
-                        support::variant(map).map(Self::MessageReceived)
+                        ::bindings_runtime::de::variant(map).map(Self::MessageReceived)
                     }
                     "messages_delivered" => {
-                        support::variant(map).map(Self::MessagesDelivered)
+                        ::bindings_runtime::de::variant(map).map(Self::MessagesDelivered)
                     }
-                    "messages_read" => support::variant(map).map(Self::MessagesRead),
-                    "message_echo" => support::variant(map).map(Self::MessageEcho),
-                    "message_failed" => support::variant(map).map(Self::MessageFailed),
-                    "postback" => support::variant(map).map(Self::Postback),
-                    "opt_in" => support::variant(map).map(Self::OptIn),
-                    "notification" => support::variant(map).map(Self::Notification),
+                    "messages_read" => {
+                        ::bindings_runtime::de::variant(map).map(Self::MessagesRead)
+                    }
+                    "message_echo" => {
+                        ::bindings_runtime::de::variant(map).map(Self::MessageEcho)
+                    }
+                    "message_failed" => {
+                        ::bindings_runtime::de::variant(map).map(Self::MessageFailed)
+                    }
+                    "postback" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Postback)
+                    }
+                    "opt_in" => ::bindings_runtime::de::variant(map).map(Self::OptIn),
+                    "notification" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Notification)
+                    }
                     _ => return Err(map),
                 },
             )
@@ -3728,7 +3757,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// The tag property of every discriminated union of the spec. A
@@ -3737,445 +3766,6 @@ pub mod types {
     /// `bindings_runtime::json::read`), so that every union
     /// reads its variant straight from the input.
     pub const UNION_TAGS: &[&str] = &["event", "type"];
-    /// Support code for the types above.
-    mod support {
-        /// A union dispatched on its tag.
-        pub(super) trait Tagged: ::std::marker::Sized {
-            /// The union's schema name, for error messages.
-            const UNION: &'static str;
-            /// The tag property.
-            const TAG: &'static str;
-            /// Reads the variant of `tag` from the rest of the object, or gives
-            /// the object back when the tag is unknown.
-            fn variant<'de, M: ::serde::de::MapAccess<'de>>(
-                tag: &str,
-                map: M,
-            ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M>;
-            /// The value of an unknown tag, kept as received.
-            fn unknown(value: ::serde_json::Value) -> Self;
-        }
-        /// Reads a variant from the rest of its object.
-        pub(super) fn variant<'de, T, M>(map: M) -> ::std::result::Result<T, M::Error>
-        where
-            T: ::serde::Deserialize<'de>,
-            M: ::serde::de::MapAccess<'de>,
-        {
-            T::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
-        }
-        /// Reads a union in one pass over its object.
-        pub(super) fn deserialize_tagged<'de, T, D>(
-            deserializer: D,
-        ) -> ::std::result::Result<T, D::Error>
-        where
-            T: Tagged,
-            D: ::serde::Deserializer<'de>,
-        {
-            deserializer.deserialize_any(Union(::std::marker::PhantomData))
-        }
-        struct Union<T>(::std::marker::PhantomData<T>);
-        impl<T: Tagged> Union<T> {
-            fn not_an_object<E: ::serde::de::Error>() -> E {
-                E::custom(format_args!("{}: expected a JSON object", T::UNION))
-            }
-        }
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for Union<T> {
-            type Value = T;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                write!(f, "a JSON object (a {})", T::UNION)
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                let mut before = ::std::vec::Vec::new();
-                loop {
-                    let Some(key) = map.next_key_seed(Text)? else {
-                        return Err(
-                            ::serde::de::Error::custom(
-                                format_args!("{}: missing field `{}`", T::UNION, T::TAG),
-                            ),
-                        );
-                    };
-                    if key == T::TAG {
-                        let tag = map
-                            .next_value_seed(TagValue::<T>(::std::marker::PhantomData))?;
-                        let rest = Rest {
-                            before: before.into_iter(),
-                            pending: None,
-                            map,
-                            union: T::UNION,
-                            tag: T::TAG,
-                        };
-                        return match T::variant(&tag, rest) {
-                            Ok(variant) => variant,
-                            Err(rest) => rest.unknown::<T>(tag.into_owned()),
-                        };
-                    }
-                    let value: ::serde_json::Value = map.next_value()?;
-                    before.push((key.into_owned(), value));
-                }
-            }
-            fn visit_bool<E: ::serde::de::Error>(
-                self,
-                _: bool,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_i64<E: ::serde::de::Error>(
-                self,
-                _: i64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_u64<E: ::serde::de::Error>(
-                self,
-                _: u64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_f64<E: ::serde::de::Error>(
-                self,
-                _: f64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                _: &str,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_bytes<E: ::serde::de::Error>(
-                self,
-                _: &[u8],
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_some<D: ::serde::Deserializer<'de>>(
-                self,
-                _: D,
-            ) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
-                self,
-                _: D,
-            ) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                _: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
-                self,
-                _: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-        }
-        /// A key or a tag value: borrowed from the input when it can be.
-        struct Text;
-        impl<'de> ::serde::de::DeserializeSeed<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de> ::serde::de::Visitor<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Borrowed(value))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value))
-            }
-        }
-        /// The tag's value, which must be a string.
-        struct TagValue<T>(::std::marker::PhantomData<T>);
-        impl<'de, T: Tagged> ::serde::de::DeserializeSeed<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                write!(f, "a string: the `{}` of a {}", T::TAG, T::UNION)
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_borrowed_str(value)
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_str(value)
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_string(value)
-            }
-        }
-        /// The rest of a union's object after its tag: the entries read
-        /// before the tag, then the input's.
-        struct Rest<A> {
-            before: ::std::vec::IntoIter<(::std::string::String, ::serde_json::Value)>,
-            pending: ::std::option::Option<(::std::string::String, ::serde_json::Value)>,
-            map: A,
-            union: &'static str,
-            tag: &'static str,
-        }
-        impl<'de, A: ::serde::de::MapAccess<'de>> Rest<A> {
-            /// The whole object of an unknown tag, as JSON.
-            fn unknown<T: Tagged>(
-                mut self,
-                tag: ::std::string::String,
-            ) -> ::std::result::Result<T, A::Error> {
-                let mut object: ::serde_json::Map<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                > = self.before.by_ref().collect();
-                object.insert(self.tag.to_owned(), ::serde_json::Value::String(tag));
-                let (union, tag) = (self.union, self.tag);
-                while let Some(key) = self
-                    .map
-                    .next_key_seed(NotTheTag {
-                        seed: ::std::marker::PhantomData::<::std::string::String>,
-                        union,
-                        tag,
-                    })?
-                {
-                    let value: ::serde_json::Value = self.map.next_value()?;
-                    object.insert(key, value);
-                }
-                Ok(T::unknown(::serde_json::Value::Object(object)))
-            }
-        }
-        impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de>
-        for Rest<A> {
-            type Error = A::Error;
-            fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: K,
-            ) -> ::std::result::Result<::std::option::Option<K::Value>, A::Error> {
-                if let Some((key, value)) = self.before.next() {
-                    let read = seed
-                        .deserialize(
-                            ::serde::de::IntoDeserializer::<
-                                A::Error,
-                            >::into_deserializer(key.as_str()),
-                        )
-                        .map(Some);
-                    self.pending = Some((key, value));
-                    return read;
-                }
-                self.map
-                    .next_key_seed(NotTheTag {
-                        seed,
-                        union: self.union,
-                        tag: self.tag,
-                    })
-            }
-            fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: V,
-            ) -> ::std::result::Result<V::Value, A::Error> {
-                let Some((key, value)) = self.pending.take() else {
-                    return self.map.next_value_seed(seed);
-                };
-                let mut track = ::serde_path_to_error::Track::new();
-                seed.deserialize(
-                        ::serde_path_to_error::Deserializer::new(value, &mut track),
-                    )
-                    .map_err(|error| {
-                        let inner = track.path().to_string();
-                        let separator = if inner.starts_with('[') { "" } else { "." };
-                        let at = if inner == "." {
-                            key
-                        } else {
-                            format!("{key}{separator}{inner}")
-                        };
-                        ::serde::de::Error::custom(
-                            format_args!(
-                                "{error} (at `{at}`, read before the `{}` of the {})", self
-                                .tag, self.union
-                            ),
-                        )
-                    })
-            }
-            fn size_hint(&self) -> ::std::option::Option<usize> {
-                self.map.size_hint().map(|rest| rest + self.before.len())
-            }
-        }
-        /// A key after the tag: refused if it is the tag again (one object,
-        /// one reading), else handed on.
-        struct NotTheTag<K> {
-            seed: K,
-            union: &'static str,
-            tag: &'static str,
-        }
-        impl<K> NotTheTag<K> {
-            fn check<E: ::serde::de::Error>(
-                &self,
-                key: &str,
-            ) -> ::std::result::Result<(), E> {
-                if key == self.tag {
-                    return Err(
-                        E::custom(
-                            format_args!(
-                                "{}: duplicate field `{}`", self.union, self.tag
-                            ),
-                        ),
-                    );
-                }
-                Ok(())
-            }
-        }
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
-        for NotTheTag<K> {
-            type Value = K::Value;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<K::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::Visitor<'de>
-        for NotTheTag<K> {
-            type Value = K::Value;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                key: &'de str,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed
-                    .deserialize(::serde::de::value::BorrowedStrDeserializer::new(key))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                key: &str,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed
-                    .deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
-                    )
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                key: ::std::string::String,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(&key)?;
-                self.seed
-                    .deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
-                    )
-            }
-        }
-        /// Reads a present tri-state field: `null` becomes `Some(None)`.
-        pub(super) fn deserialize_some<'de, T, D>(
-            deserializer: D,
-        ) -> ::std::result::Result<
-            ::std::option::Option<::std::option::Option<T>>,
-            D::Error,
-        >
-        where
-            T: ::serde::Deserialize<'de>,
-            D: ::serde::Deserializer<'de>,
-        {
-            <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Some)
-        }
-        /// Reads an open enum from a string without copying a known value.
-        pub(super) fn open_enum<'de, D, T>(
-            deserializer: D,
-        ) -> ::std::result::Result<T, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: for<'a> ::std::convert::From<&'a str>
-                + ::std::convert::From<::std::string::String>,
-        {
-            struct Text<T>(::std::marker::PhantomData<T>);
-            impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
-            where
-                T: for<'a> ::std::convert::From<&'a str>
-                    + ::std::convert::From<::std::string::String>,
-            {
-                type Value = T;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-            }
-            deserializer.deserialize_str(Text(::std::marker::PhantomData))
-        }
-    }
     impl Metadata {
         /// `maxLength` of `Metadata.platform_metadata`, from the spec.
         pub const PLATFORM_METADATA_MAX_LENGTH: usize = 1000usize;

@@ -1417,7 +1417,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// The SMS message type (seed 002, lines 206-213): `1` text (default), `2` flash, `3` binary (hex `body`), `4` unicode. A string, as the table types it and the sample sends it (`"type":"1"`, seed 002, line 45). Other values may appear and must be accepted.
@@ -1498,7 +1498,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Action on notification click (seed 002, lines 372-378): `OPEN_URL` (value is a URL), `OPEN_WEBVIEW` (value is a URL), `OPEN_HTML` (value is HTML to render), `DEEPLINK` (value is a deep-link URL), `OPEN_APP` (no value; the note at line 381 spells it `OPENAPP`). Other values may appear and must be accepted.
@@ -1584,7 +1584,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// A browser receiving web push (seed 002, lines 484-488). Other values may appear and must be accepted.
@@ -1660,7 +1660,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// A device type receiving interactive notifications (seed 002, lines 534-536). Other values may appear and must be accepted.
@@ -1736,7 +1736,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Category of an interactive notification; each has its context and set of actions (seed 002, lines 538-556). Other values may appear and must be accepted.
@@ -1882,7 +1882,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Action of an interactive-notification button (seed 002, lines 568-576): `DISMISS`, `OPENURL` (URL in value), `OPEN_APP`, `DEEPLINK` (app page in value), `OPENWEBVIEW` (URL in value), `SHARE` (content in value). Other values may appear and must be accepted.
@@ -1973,7 +1973,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Push-notification behaviour of a Messenger message (seed 002, lines 759-762): `REGULAR` (default, with sound), `NO_PUSH` (no notification); the sample also shows `SILENT_PUSH` (seed 002, line 727). Other values may appear and must be accepted.
@@ -2049,7 +2049,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Message state indicator sent to the user (seed 002, lines 763-767, 1816-1817): read receipt (`markseen`) or typing indicator on/off. Other values may appear and must be accepted.
@@ -2125,7 +2125,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// The Messenger messaging type (seed 002, lines 772-781): `RESPONSE` (answer to a received message, inside the 24-hour window), `UPDATE` (proactive message inside the window), `MESSAGE_TAG` (non-promotional message outside the window, with `tag`). Other values may appear and must be accepted.
@@ -2201,7 +2201,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Content of a quick reply (seed 002, lines 1843-1846): `text`, or `location` (the user sends a geographic location). Other values may appear and must be accepted.
@@ -2272,7 +2272,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Travel class (seed 002, lines 1674-1678): `economy`, `business`, `first_class`. Other values may appear and must be accepted.
@@ -2348,7 +2348,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// Kind of flight update (seed 002, lines 1740-1744). Other values may appear and must be accepted.
@@ -2424,7 +2424,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// A response code of the Messaging API, a string on the wire (seed 002, section "Response Codes", lines 1993-2003). `x-enum-descriptions` gives each code's message and meaning as the seed's table does ("Message. Description"). Other codes may appear and must be accepted.
@@ -2586,7 +2586,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// A delivery status code (`deliveryInfo.code`), a string on the wire (API notes, section "Webex Connect": "7500 Delivered, 7501 Submitted, 7208 message expired"). Other codes may appear and must be accepted.
@@ -2678,7 +2678,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::open_enum(deserializer)
+            ::bindings_runtime::de::open_enum(deserializer)
         }
     }
     /// A Messenger attachment, tagged by `type` (seed 002, lines 782-803): media (`image`, `audio`, `video`, `file`) with a URL payload, or `template` with a template payload.
@@ -2786,7 +2786,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for FbAttachment {
+    impl ::bindings_runtime::de::Tagged for FbAttachment {
         const UNION: &'static str = "FbAttachment";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -2795,11 +2795,13 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "image" => support::variant(map).map(Self::Image),
-                    "audio" => support::variant(map).map(Self::Audio),
-                    "video" => support::variant(map).map(Self::Video),
-                    "file" => support::variant(map).map(Self::File),
-                    "template" => support::variant(map).map(Self::Template),
+                    "image" => ::bindings_runtime::de::variant(map).map(Self::Image),
+                    "audio" => ::bindings_runtime::de::variant(map).map(Self::Audio),
+                    "video" => ::bindings_runtime::de::variant(map).map(Self::Video),
+                    "file" => ::bindings_runtime::de::variant(map).map(Self::File),
+                    "template" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Template)
+                    }
                     _ => return Err(map),
                 },
             )
@@ -2812,7 +2814,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// Payload of a template attachment, tagged by `template_type` (seed 002, lines 791-802). The list at line 800 names the flight-update template `airline_flight_update`, while its section and sample use `airline_update` (seed 002, lines 1738, 1758); both tags are accepted. The four airline templates are deprecated: the call then fails with a delivery receipt notification (seed 002, lines 1189-1191, 1432-1434, 1519-1521, 1731-1733).
@@ -2964,7 +2966,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for FbTemplatePayload {
+    impl ::bindings_runtime::de::Tagged for FbTemplatePayload {
         const UNION: &'static str = "FbTemplatePayload";
         const TAG: &'static str = "template_type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -2973,19 +2975,25 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "generic" => support::variant(map).map(Self::Generic),
-                    "button" => support::variant(map).map(Self::Button),
-                    "receipt" => support::variant(map).map(Self::Receipt),
+                    "generic" => ::bindings_runtime::de::variant(map).map(Self::Generic),
+                    "button" => ::bindings_runtime::de::variant(map).map(Self::Button),
+                    "receipt" => ::bindings_runtime::de::variant(map).map(Self::Receipt),
                     "airline_itinerary" => {
-                        support::variant(map).map(Self::AirlineItinerary)
+                        ::bindings_runtime::de::variant(map).map(Self::AirlineItinerary)
                     }
-                    "airline_checkin" => support::variant(map).map(Self::AirlineCheckin),
+                    "airline_checkin" => {
+                        ::bindings_runtime::de::variant(map).map(Self::AirlineCheckin)
+                    }
                     "airline_boardingpass" => {
-                        support::variant(map).map(Self::AirlineBoardingpass)
+                        ::bindings_runtime::de::variant(map)
+                            .map(Self::AirlineBoardingpass)
                     }
-                    "airline_update" => support::variant(map).map(Self::AirlineUpdate),
+                    "airline_update" => {
+                        ::bindings_runtime::de::variant(map).map(Self::AirlineUpdate)
+                    }
                     "airline_flight_update" => {
-                        support::variant(map).map(Self::AirlineFlightUpdate)
+                        ::bindings_runtime::de::variant(map)
+                            .map(Self::AirlineFlightUpdate)
                     }
                     _ => return Err(map),
                 },
@@ -2999,7 +3007,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// A Messenger call-to-action button, tagged by `type` (seed 002, lines 1035-1042). The table lists `web_url` and `postback`; the button-template sample also uses `phone_number` (seed 002, line 1014).
@@ -3084,7 +3092,7 @@ pub mod types {
             }
         }
     }
-    impl support::Tagged for FbButton {
+    impl ::bindings_runtime::de::Tagged for FbButton {
         const UNION: &'static str = "FbButton";
         const TAG: &'static str = "type";
         fn variant<'de, M: ::serde::de::MapAccess<'de>>(
@@ -3093,9 +3101,13 @@ pub mod types {
         ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M> {
             Ok(
                 match tag {
-                    "web_url" => support::variant(map).map(Self::WebUrl),
-                    "postback" => support::variant(map).map(Self::Postback),
-                    "phone_number" => support::variant(map).map(Self::PhoneNumber),
+                    "web_url" => ::bindings_runtime::de::variant(map).map(Self::WebUrl),
+                    "postback" => {
+                        ::bindings_runtime::de::variant(map).map(Self::Postback)
+                    }
+                    "phone_number" => {
+                        ::bindings_runtime::de::variant(map).map(Self::PhoneNumber)
+                    }
                     _ => return Err(map),
                 },
             )
@@ -3108,7 +3120,7 @@ pub mod types {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            support::deserialize_tagged(deserializer)
+            ::bindings_runtime::de::deserialize_tagged(deserializer)
         }
     }
     /// The tag property of every discriminated union of the spec. A
@@ -3117,431 +3129,6 @@ pub mod types {
     /// `bindings_runtime::json::read`), so that every union
     /// reads its variant straight from the input.
     pub const UNION_TAGS: &[&str] = &["template_type", "type"];
-    /// Support code for the types above.
-    mod support {
-        /// A union dispatched on its tag.
-        pub(super) trait Tagged: ::std::marker::Sized {
-            /// The union's schema name, for error messages.
-            const UNION: &'static str;
-            /// The tag property.
-            const TAG: &'static str;
-            /// Reads the variant of `tag` from the rest of the object, or gives
-            /// the object back when the tag is unknown.
-            fn variant<'de, M: ::serde::de::MapAccess<'de>>(
-                tag: &str,
-                map: M,
-            ) -> ::std::result::Result<::std::result::Result<Self, M::Error>, M>;
-            /// The value of an unknown tag, kept as received.
-            fn unknown(value: ::serde_json::Value) -> Self;
-        }
-        /// Reads a variant from the rest of its object.
-        pub(super) fn variant<'de, T, M>(map: M) -> ::std::result::Result<T, M::Error>
-        where
-            T: ::serde::Deserialize<'de>,
-            M: ::serde::de::MapAccess<'de>,
-        {
-            T::deserialize(::serde::de::value::MapAccessDeserializer::new(map))
-        }
-        /// Reads a union in one pass over its object.
-        pub(super) fn deserialize_tagged<'de, T, D>(
-            deserializer: D,
-        ) -> ::std::result::Result<T, D::Error>
-        where
-            T: Tagged,
-            D: ::serde::Deserializer<'de>,
-        {
-            deserializer.deserialize_any(Union(::std::marker::PhantomData))
-        }
-        struct Union<T>(::std::marker::PhantomData<T>);
-        impl<T: Tagged> Union<T> {
-            fn not_an_object<E: ::serde::de::Error>() -> E {
-                E::custom(format_args!("{}: expected a JSON object", T::UNION))
-            }
-        }
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for Union<T> {
-            type Value = T;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                write!(f, "a JSON object (a {})", T::UNION)
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                let mut before = ::std::vec::Vec::new();
-                loop {
-                    let Some(key) = map.next_key_seed(Text)? else {
-                        return Err(
-                            ::serde::de::Error::custom(
-                                format_args!("{}: missing field `{}`", T::UNION, T::TAG),
-                            ),
-                        );
-                    };
-                    if key == T::TAG {
-                        let tag = map
-                            .next_value_seed(TagValue::<T>(::std::marker::PhantomData))?;
-                        let rest = Rest {
-                            before: before.into_iter(),
-                            pending: None,
-                            map,
-                            union: T::UNION,
-                            tag: T::TAG,
-                        };
-                        return match T::variant(&tag, rest) {
-                            Ok(variant) => variant,
-                            Err(rest) => rest.unknown::<T>(tag.into_owned()),
-                        };
-                    }
-                    let value: ::serde_json::Value = map.next_value()?;
-                    before.push((key.into_owned(), value));
-                }
-            }
-            fn visit_bool<E: ::serde::de::Error>(
-                self,
-                _: bool,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_i64<E: ::serde::de::Error>(
-                self,
-                _: i64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_u64<E: ::serde::de::Error>(
-                self,
-                _: u64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_f64<E: ::serde::de::Error>(
-                self,
-                _: f64,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                _: &str,
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_bytes<E: ::serde::de::Error>(
-                self,
-                _: &[u8],
-            ) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<T, E> {
-                Err(Self::not_an_object())
-            }
-            fn visit_some<D: ::serde::Deserializer<'de>>(
-                self,
-                _: D,
-            ) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_newtype_struct<D: ::serde::Deserializer<'de>>(
-                self,
-                _: D,
-            ) -> ::std::result::Result<T, D::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                _: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-            fn visit_enum<A: ::serde::de::EnumAccess<'de>>(
-                self,
-                _: A,
-            ) -> ::std::result::Result<T, A::Error> {
-                Err(Self::not_an_object())
-            }
-        }
-        /// A key or a tag value: borrowed from the input when it can be.
-        struct Text;
-        impl<'de> ::serde::de::DeserializeSeed<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de> ::serde::de::Visitor<'de> for Text {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Borrowed(value))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value.to_owned()))
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Ok(::std::borrow::Cow::Owned(value))
-            }
-        }
-        /// The tag's value, which must be a string.
-        struct TagValue<T>(::std::marker::PhantomData<T>);
-        impl<'de, T: Tagged> ::serde::de::DeserializeSeed<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<Self::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de, T: Tagged> ::serde::de::Visitor<'de> for TagValue<T> {
-            type Value = ::std::borrow::Cow<'de, str>;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                write!(f, "a string: the `{}` of a {}", T::TAG, T::UNION)
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                value: &'de str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_borrowed_str(value)
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_str(value)
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                value: ::std::string::String,
-            ) -> ::std::result::Result<Self::Value, E> {
-                Text.visit_string(value)
-            }
-        }
-        /// The rest of a union's object after its tag: the entries read
-        /// before the tag, then the input's.
-        struct Rest<A> {
-            before: ::std::vec::IntoIter<(::std::string::String, ::serde_json::Value)>,
-            pending: ::std::option::Option<(::std::string::String, ::serde_json::Value)>,
-            map: A,
-            union: &'static str,
-            tag: &'static str,
-        }
-        impl<'de, A: ::serde::de::MapAccess<'de>> Rest<A> {
-            /// The whole object of an unknown tag, as JSON.
-            fn unknown<T: Tagged>(
-                mut self,
-                tag: ::std::string::String,
-            ) -> ::std::result::Result<T, A::Error> {
-                let mut object: ::serde_json::Map<
-                    ::std::string::String,
-                    ::serde_json::Value,
-                > = self.before.by_ref().collect();
-                object.insert(self.tag.to_owned(), ::serde_json::Value::String(tag));
-                let (union, tag) = (self.union, self.tag);
-                while let Some(key) = self
-                    .map
-                    .next_key_seed(NotTheTag {
-                        seed: ::std::marker::PhantomData::<::std::string::String>,
-                        union,
-                        tag,
-                    })?
-                {
-                    let value: ::serde_json::Value = self.map.next_value()?;
-                    object.insert(key, value);
-                }
-                Ok(T::unknown(::serde_json::Value::Object(object)))
-            }
-        }
-        impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de>
-        for Rest<A> {
-            type Error = A::Error;
-            fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: K,
-            ) -> ::std::result::Result<::std::option::Option<K::Value>, A::Error> {
-                if let Some((key, value)) = self.before.next() {
-                    let read = seed
-                        .deserialize(
-                            ::serde::de::IntoDeserializer::<
-                                A::Error,
-                            >::into_deserializer(key.as_str()),
-                        )
-                        .map(Some);
-                    self.pending = Some((key, value));
-                    return read;
-                }
-                self.map
-                    .next_key_seed(NotTheTag {
-                        seed,
-                        union: self.union,
-                        tag: self.tag,
-                    })
-            }
-            fn next_value_seed<V: ::serde::de::DeserializeSeed<'de>>(
-                &mut self,
-                seed: V,
-            ) -> ::std::result::Result<V::Value, A::Error> {
-                let Some((key, value)) = self.pending.take() else {
-                    return self.map.next_value_seed(seed);
-                };
-                let mut track = ::serde_path_to_error::Track::new();
-                seed.deserialize(
-                        ::serde_path_to_error::Deserializer::new(value, &mut track),
-                    )
-                    .map_err(|error| {
-                        let inner = track.path().to_string();
-                        let separator = if inner.starts_with('[') { "" } else { "." };
-                        let at = if inner == "." {
-                            key
-                        } else {
-                            format!("{key}{separator}{inner}")
-                        };
-                        ::serde::de::Error::custom(
-                            format_args!(
-                                "{error} (at `{at}`, read before the `{}` of the {})", self
-                                .tag, self.union
-                            ),
-                        )
-                    })
-            }
-            fn size_hint(&self) -> ::std::option::Option<usize> {
-                self.map.size_hint().map(|rest| rest + self.before.len())
-            }
-        }
-        /// A key after the tag: refused if it is the tag again (one object,
-        /// one reading), else handed on.
-        struct NotTheTag<K> {
-            seed: K,
-            union: &'static str,
-            tag: &'static str,
-        }
-        impl<K> NotTheTag<K> {
-            fn check<E: ::serde::de::Error>(
-                &self,
-                key: &str,
-            ) -> ::std::result::Result<(), E> {
-                if key == self.tag {
-                    return Err(
-                        E::custom(
-                            format_args!(
-                                "{}: duplicate field `{}`", self.union, self.tag
-                            ),
-                        ),
-                    );
-                }
-                Ok(())
-            }
-        }
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de>
-        for NotTheTag<K> {
-            type Value = K::Value;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> ::std::result::Result<K::Value, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-        }
-        impl<'de, K: ::serde::de::DeserializeSeed<'de>> ::serde::de::Visitor<'de>
-        for NotTheTag<K> {
-            type Value = K::Value;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E: ::serde::de::Error>(
-                self,
-                key: &'de str,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed
-                    .deserialize(::serde::de::value::BorrowedStrDeserializer::new(key))
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                key: &str,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(key)?;
-                self.seed
-                    .deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
-                    )
-            }
-            fn visit_string<E: ::serde::de::Error>(
-                self,
-                key: ::std::string::String,
-            ) -> ::std::result::Result<K::Value, E> {
-                self.check(&key)?;
-                self.seed
-                    .deserialize(
-                        ::serde::de::IntoDeserializer::<E>::into_deserializer(key),
-                    )
-            }
-        }
-        /// Reads an open enum from a string without copying a known value.
-        pub(super) fn open_enum<'de, D, T>(
-            deserializer: D,
-        ) -> ::std::result::Result<T, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: for<'a> ::std::convert::From<&'a str>
-                + ::std::convert::From<::std::string::String>,
-        {
-            struct Text<T>(::std::marker::PhantomData<T>);
-            impl<'de, T> ::serde::de::Visitor<'de> for Text<T>
-            where
-                T: for<'a> ::std::convert::From<&'a str>
-                    + ::std::convert::From<::std::string::String>,
-            {
-                type Value = T;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<T, E> {
-                    Ok(T::from(value))
-                }
-            }
-            deserializer.deserialize_str(Text(::std::marker::PhantomData))
-        }
-    }
     impl SendMessageRequest {
         /// `x-max-bytes` of `SendMessageRequest.correlationid`, from the spec.
         pub const CORRELATIONID_MAX_BYTES: usize = 50usize;
