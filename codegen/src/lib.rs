@@ -11,12 +11,16 @@
 //! - an optional `nullable` (or any-value) property becomes a tri-state `Option<Option<T>>`
 //!   that sends `null` only when asked to, as PATCH needs;
 //! - an optional array or map is an `Option` of it, so an empty one and an
-//!   absent one stay different on the wire.
+//!   absent one stay different on the wire;
+//! - every struct gets `new(required…)` and a `with_<property>` setter per
+//!   property, and is `#[non_exhaustive]`: the compiler checks the required
+//!   properties, and a property added to the spec breaks no caller.
 //!
 //! The output is formatted with prettyplease and is byte-for-byte reproducible.
 //! The generated crate needs `progenitor-client`, `reqwest`, `serde`,
 //! `serde_json`, `serde_path_to_error` and `chrono` as dependencies.
 
+mod construct;
 mod emit;
 mod patch;
 mod spec;
@@ -106,7 +110,8 @@ pub fn check(spec_text: &str) -> Result<Summary, Error> {
 pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     let raw = spec::load(spec_text)?;
     let analysis = spec::analyse(&raw)?;
-    let prepared = spec::prepare(raw, &analysis);
+    let mut prepared = spec::prepare(raw, &analysis);
+    let construction = construct::plan(&mut prepared, &analysis);
     let openapi: openapiv3::OpenAPI =
         serde_yaml::from_value(prepared).map_err(|e| Error::OpenApi(e.to_string()))?;
 
@@ -147,6 +152,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     patch::optional_collections(&mut file)?;
     patch::tri_states(&mut file, &analysis.tri_states)?;
     patch::derive_default(&mut file)?;
+    construct::apply(&mut file, &construction)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

@@ -9,7 +9,7 @@ use crate::Error;
 use crate::emit::type_name;
 use crate::spec::TriState;
 
-fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
+pub(crate) fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
     file.items
         .iter_mut()
         .find_map(|item| match item {
@@ -31,7 +31,7 @@ pub(crate) fn add_types(file: &mut File, items: TokenStream) -> Result<(), Error
 }
 
 /// The wire name of a field: its `#[serde(rename = "...")]`, else its identifier.
-fn wire_name(field: &syn::Field) -> Option<String> {
+pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
     let mut renamed = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -52,7 +52,7 @@ fn wire_name(field: &syn::Field) -> Option<String> {
 }
 
 /// `Option<T>` → `T`.
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {

@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A channel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Channel {
         pub id: ::std::string::String,
         ///A description beside a $ref is kept as the field's documentation.
@@ -128,6 +129,34 @@ pub mod types {
         ) -> ::std::result::Result<Self, D::Error> {
             <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
                 .map(Self::from)
+        }
+    }
+    impl Channel {
+        /// A `Channel` with its required properties `id`, `type`, and every optional property left out.
+        pub fn new(
+            id: impl ::std::convert::Into<::std::string::String>,
+            type_: impl ::std::convert::Into<crate::open_enums::types::ChannelType>,
+        ) -> Self {
+            Self {
+                id: ::std::convert::Into::into(id),
+                type_: ::std::convert::Into::into(type_),
+            }
+        }
+        /// Sets `id`.
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///A description beside a $ref is kept as the field's documentation.
+        pub fn with_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::open_enums::types::ChannelType>,
+        ) -> Self {
+            self.type_ = ::std::convert::Into::into(value);
+            self
         }
     }
 }
