@@ -149,7 +149,7 @@ pub mod types {
                 greeting: ::std::default::Default::default(),
                 menu: ::std::default::Default::default(),
                 note: ::std::default::Default::default(),
-                revision: revision,
+                revision,
                 type_: ::std::default::Default::default(),
             }
         }

@@ -4811,10 +4811,7 @@ pub mod types {
     impl LocationPayload {
         /// A `LocationPayload` with its required properties `latitude`, `longitude`, and every optional property left out.
         pub fn new(latitude: f64, longitude: f64) -> Self {
-            Self {
-                latitude: latitude,
-                longitude: longitude,
-            }
+            Self { latitude, longitude }
         }
         ///Location sent by user - latitude.
         pub fn with_latitude(mut self, value: f64) -> Self {
@@ -5123,7 +5120,7 @@ pub mod types {
             message: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                code: code,
+                code,
                 message: ::std::convert::Into::into(message),
             }
         }
@@ -5820,7 +5817,7 @@ pub mod types {
             confidence: f64,
         ) -> Self {
             Self {
-                confidence: confidence,
+                confidence,
                 id: ::std::convert::Into::into(id),
             }
         }
@@ -7493,7 +7490,7 @@ pub mod types {
             enabled: bool,
         ) -> Self {
             Self {
-                enabled: enabled,
+                enabled,
                 locale: ::std::convert::Into::into(locale),
             }
         }

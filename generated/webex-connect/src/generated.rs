@@ -5266,7 +5266,7 @@ Other codes may appear.*/
             Self {
                 action: ::std::convert::Into::into(action),
                 identifier: ::std::default::Default::default(),
-                pos: pos,
+                pos,
                 value: ::std::default::Default::default(),
             }
         }
@@ -5897,7 +5897,7 @@ Other codes may appear.*/
         /// A `SmartLink` with its required property `linkid`, and every optional property left out.
         pub fn new(linkid: i64) -> Self {
             Self {
-                linkid: linkid,
+                linkid,
                 validity: ::std::default::Default::default(),
             }
         }

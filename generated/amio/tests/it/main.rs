@@ -3,6 +3,7 @@
 
 mod client;
 mod forward;
+mod plugins;
 mod webhook;
 
 #[cfg(feature = "axum")]
