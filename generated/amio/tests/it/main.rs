@@ -4,6 +4,7 @@
 mod client;
 mod forward;
 mod plugins;
+mod requests;
 mod webhook;
 
 #[cfg(feature = "axum")]
