@@ -68,7 +68,7 @@ pub(crate) fn has_serde_word(field: &syn::Field, word: &str) -> bool {
 }
 
 /// `Option<T>` → `T`.
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {

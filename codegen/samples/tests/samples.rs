@@ -13,12 +13,7 @@ mod unions {
     #[test]
     fn known_tags_dispatch_to_their_variant() {
         let text = round_trip(json!({"type": "text", "payload": "hi"}));
-        assert_eq!(
-            text,
-            Content::Text(TextContent {
-                payload: "hi".into()
-            })
-        );
+        assert_eq!(text, Content::Text(TextContent::new("hi")));
         assert_eq!(text.type_(), "text");
         let video = round_trip(json!({"type": "video", "payload": {"url": "https://x/v.mp4"}}));
         assert!(matches!(video, Content::Video(MediaContent { .. })));
@@ -27,11 +22,7 @@ mod unions {
 
     #[test]
     fn one_schema_for_several_tags_keeps_the_tag() {
-        let media = MediaContent {
-            payload: MediaContentPayload {
-                url: "https://x/i.png".into(),
-            },
-        };
+        let media = MediaContent::new(MediaContentPayload::new("https://x/i.png"));
         let image = serde_json::to_value(Content::Image(media.clone())).unwrap();
         let video = serde_json::to_value(Content::Video(media)).unwrap();
         assert_eq!(image["type"], "image");
@@ -95,10 +86,7 @@ mod unions {
 
     #[test]
     fn variants_convert_into_the_union() {
-        let content: Content = TextContent {
-            payload: "x".into(),
-        }
-        .into();
+        let content: Content = TextContent::new("x").into();
         assert_eq!(content.type_(), "text");
     }
 }
@@ -146,14 +134,7 @@ mod tri_state {
     use serde_json::json;
 
     fn update() -> SettingsUpdate {
-        SettingsUpdate {
-            anything: None,
-            greeting: None,
-            menu: None,
-            note: None,
-            revision: None,
-            type_: None,
-        }
+        SettingsUpdate::new(None)
     }
 
     #[test]
@@ -168,9 +149,7 @@ mod tri_state {
             serde_json::to_string(&patch).unwrap(),
             r#"{"menu":null,"revision":null}"#
         );
-        patch.menu = Some(Some(Menu {
-            items: Some(vec!["a".into()]),
-        }));
+        patch.menu = Some(Some(Menu::new().with_items(["a"])));
         patch.type_ = Some(None);
         assert_eq!(
             serde_json::to_value(&patch).unwrap(),

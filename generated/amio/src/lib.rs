@@ -9,9 +9,11 @@
 mod generated;
 
 mod client;
+pub mod content;
 mod error;
 mod headers;
 mod pagination;
+pub mod plugins;
 pub mod webhook;
 
 pub use bindings_runtime::{

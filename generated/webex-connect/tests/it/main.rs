@@ -37,31 +37,9 @@ pub(crate) fn spec_examples(prefix: &str) -> Vec<(String, Value)> {
 
 /// An SMS request with `text` to `numbers`, in one destination entry.
 pub(crate) fn sms(text: &str, numbers: &[&str]) -> SendMessageRequest {
-    SendMessageRequest {
-        deliverychannel: DeliveryChannel::Sms,
-        channels: Channels {
-            sms: Some(SmsMessage {
-                text: text.to_owned(),
-                senderid: Some("CONNCT".to_owned()),
-                type_: None,
-                body: None,
-                extras: None,
-            }),
-            ..Default::default()
-        },
-        destination: vec![Destination {
-            msisdn: Some(numbers.iter().map(|n| (*n).to_owned()).collect()),
-            ..Default::default()
-        }],
-        correlationid: None,
-        notifyurl: None,
-        callback_data: None,
-        appid: None,
-        expiry: None,
-        message: None,
-        smartlinks: None,
-        contact_policy: None,
-        gtr_id: None,
-        icmessage: None,
-    }
+    SendMessageRequest::new(
+        DeliveryChannel::Sms,
+        Channels::new().with_sms(SmsMessage::new(text).with_senderid("CONNCT")),
+        [Destination::new().with_msisdn(numbers.iter().copied())],
+    )
 }
