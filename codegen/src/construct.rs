@@ -10,6 +10,10 @@
 //! map of extra properties), never by a list of type names, so it works for
 //! whatever field types the rest of the generator chooses.
 //!
+//! A newtype around a map (a free-form object) gets an empty `new` and
+//! `with_entry(key, value)`; a map-valued property's setter takes any
+//! iterator of pairs, so `[("default", value)]` needs no `HashMap`.
+//!
 //! It also makes a union variant that carries nothing but its tag (such as a
 //! quick reply `{"type": "location"}`) an empty struct, a unit-like value,
 //! instead of the JSON map typify would make of an object without properties.
@@ -85,6 +89,45 @@ pub(crate) fn plan(prepared: &mut Value, analysis: &Analysis) -> Plan {
     plan
 }
 
+/// The generic arguments of the last segment of a path type named `name`
+/// (`Vec`, `HashMap`, …).
+fn generic_args<'t>(ty: &'t Type, names: &[&str]) -> Option<Vec<&'t Type>> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if !names.iter().any(|n| last.ident == n) {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => Some(
+            args.args
+                .iter()
+                .filter_map(|a| match a {
+                    syn::GenericArgument::Type(inner) => Some(inner),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// `HashMap<K, V>`, `BTreeMap<K, V>` or `serde_json::Map<K, V>` → `(K, V)`.
+fn map_inner(ty: &Type) -> Option<(&Type, &Type)> {
+    match generic_args(ty, &["HashMap", "BTreeMap", "Map"])?.as_slice() {
+        [key, value] => Some((key, value)),
+        _ => None,
+    }
+}
+
+/// `impl Into<T>`, or `T` itself for a number or a boolean.
+fn into(ty: &Type) -> TokenStream {
+    if is_primitive(ty) {
+        quote! { #ty }
+    } else {
+        quote! { impl ::std::convert::Into<#ty> }
+    }
+}
+
 /// `Vec<T>` → `T`.
 fn vec_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
@@ -128,6 +171,18 @@ fn is_primitive(ty: &Type) -> bool {
 fn parameter(ty: &Type, name: &Ident) -> (TokenStream, TokenStream) {
     if is_primitive(ty) || option_inner(ty).is_some_and(is_primitive) {
         return (quote! { #ty }, quote! { #name });
+    }
+    if let Some((key, value)) = map_inner(ty) {
+        let (key_param, value_param) = (into(key), into(value));
+        return (
+            quote! { impl ::std::iter::IntoIterator<Item = (#key_param, #value_param)> },
+            quote! {
+                #name
+                    .into_iter()
+                    .map(|(key, value)| (::std::convert::Into::into(key), ::std::convert::Into::into(value)))
+                    .collect()
+            },
+        );
     }
     if let Some(item) = vec_inner(ty) {
         let item_param = if is_primitive(item) {
@@ -198,6 +253,43 @@ fn setter_suffix(wire: &str) -> String {
     snake.trim_matches('_').to_owned()
 }
 
+/// "A" or "An", as the name is spoken letter by letter or as a word: "an
+/// `AndroidPush`", "a `UserInput`".
+fn article(name: &str) -> &'static str {
+    match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O') => "An",
+        _ => "A",
+    }
+}
+
+/// The constructor and entry setter of a newtype around a map (a free-form
+/// object schema): `new()` is empty, `with_entry` adds one member.
+fn map_methods(item: &ItemStruct, schema: &str) -> Option<TokenStream> {
+    let Fields::Unnamed(unnamed) = &item.fields else {
+        return None;
+    };
+    let [field] = unnamed.unnamed.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let (key, value) = map_inner(&field.ty)?;
+    let name = &item.ident;
+    let (key_param, value_param) = (into(key), into(value));
+    let new_doc = format!(" {} `{schema}` with no members.", article(schema));
+    Some(quote! {
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new() -> Self {
+                Self(::std::default::Default::default())
+            }
+            /// Adds the member `key` (replacing one of the same name).
+            pub fn with_entry(mut self, key: #key_param, value: #value_param) -> Self {
+                self.0.insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
+                self
+            }
+        }
+    })
+}
+
 /// The constructor and setters of one struct.
 fn methods(item: &ItemStruct, schema: &str, required: &[String]) -> Result<TokenStream, String> {
     let name = &item.ident;
@@ -233,12 +325,13 @@ fn methods(item: &ItemStruct, schema: &str, required: &[String]) -> Result<Token
             Some(convert) => quote! { #ident: #convert },
             None => quote! { #ident: ::std::default::Default::default() },
         });
+    let article = article(schema);
     let new_doc = if required.is_empty() {
-        format!(" A `{schema}` with every property left out.")
+        format!(" {article} `{schema}` with every property left out.")
     } else {
         let listed: Vec<String> = required.iter().map(|r| format!("`{r}`")).collect();
         format!(
-            " A `{schema}` with its required {}, and every optional property left out.",
+            " {article} `{schema}` with its required {}, and every optional property left out.",
             if listed.len() == 1 {
                 format!("property {}", listed[0])
             } else {
@@ -336,6 +429,16 @@ fn methods(item: &ItemStruct, schema: &str, required: &[String]) -> Result<Token
     })
 }
 
+/// Derives `Default`, unless the struct already does.
+fn add_default(item: &mut ItemStruct) {
+    let has_default = item.attrs.iter().any(|attr| {
+        attr.path().is_ident("derive") && quote!(#attr).to_string().contains("Default")
+    });
+    if !has_default {
+        item.attrs.push(syn::parse_quote! { #[derive(Default)] });
+    }
+}
+
 /// Writes the constructors and setters, marks the structs
 /// `#[non_exhaustive]`, and turns the tag-only union variants into empty
 /// structs that accept (and drop) whatever members the server adds.
@@ -346,6 +449,15 @@ pub(crate) fn apply(file: &mut File, plan: &Plan) -> Result<(), Error> {
     for item in types.iter_mut() {
         let Item::Struct(item) = item else { continue };
         let name = item.ident.to_string();
+        let schema = plan
+            .required
+            .get(&name)
+            .map_or(name.as_str(), |(schema, _)| schema.as_str());
+        if let Some(tokens) = map_methods(item, schema) {
+            extra.push(tokens);
+            add_default(item);
+            continue;
+        }
         let Fields::Named(named) = &item.fields else {
             continue;
         };
@@ -380,12 +492,7 @@ pub(crate) fn apply(file: &mut File, plan: &Plan) -> Result<(), Error> {
                 !(a.path().is_ident("serde")
                     && quote!(#a).to_string().contains("deny_unknown_fields"))
             });
-            let has_default = item.attrs.iter().any(|attr| {
-                attr.path().is_ident("derive") && quote!(#attr).to_string().contains("Default")
-            });
-            if !has_default {
-                item.attrs.push(syn::parse_quote! { #[derive(Default)] });
-            }
+            add_default(item);
         }
         match methods(item, schema, required) {
             Ok(tokens) => extra.push(tokens),

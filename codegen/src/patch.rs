@@ -236,7 +236,7 @@ fn defaults_to_empty(ty: &Type) -> bool {
 
 /// Derives `Default` for every struct whose fields all default to empty (all
 /// optional, perhaps with a map of extra properties), so that a PATCH body
-/// can be written as `SettingsUpdate { menu: Some(None), ..Default::default() }`.
+/// can be written as `SettingsUpdate::default()` and its setters.
 pub(crate) fn derive_default(file: &mut File) -> Result<(), Error> {
     for item in types_module(file)? {
         let Item::Struct(item) = item else { continue };

@@ -202,3 +202,61 @@ mod tri_state {
         assert_eq!(serde_json::to_value(&patch).unwrap(), raw);
     }
 }
+
+mod construction {
+    use codegen_samples::construction::types::{Address, Attributes, Order};
+    use serde_json::json;
+
+    #[test]
+    fn new_takes_the_required_properties_and_leaves_the_rest_out() {
+        let order = Order::new("o-1", ["a", "b"], 2);
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({"orderId": "o-1", "items": ["a", "b"], "quantity": 2})
+        );
+    }
+
+    #[test]
+    fn setters_write_every_kind_of_property() {
+        let order = Order::new("o-1", Vec::<String>::new(), 1)
+            .with_note("ring twice")
+            .with_urgent(true)
+            .with_labels([("gift", "yes")])
+            .with_address(Address::new().with_city("Brno"))
+            .with_attributes(
+                Attributes::new()
+                    .with_entry("floor", 3)
+                    .with_entry("lift", false),
+            )
+            .with_quantity(3)
+            .with_order_id("o-2");
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({
+                "orderId": "o-2",
+                "items": [],
+                "quantity": 3,
+                "note": "ring twice",
+                "urgent": true,
+                "labels": {"gift": "yes"},
+                "address": {"city": "Brno"},
+                "attributes": {"floor": 3, "lift": false}
+            })
+        );
+    }
+
+    #[test]
+    fn a_map_setter_takes_a_map_too() {
+        let labels: std::collections::HashMap<String, String> =
+            [("a".to_owned(), "1".to_owned())].into();
+        let order = Order::new("o", ["x"], 1).with_labels(labels.clone());
+        assert_eq!(order.labels, Some(labels));
+    }
+
+    #[test]
+    fn a_later_entry_replaces_one_of_the_same_name() {
+        let attributes = Attributes::new().with_entry("k", 1).with_entry("k", 2);
+        assert_eq!(serde_json::to_value(attributes).unwrap(), json!({"k": 2}));
+        assert_eq!(Attributes::new(), Attributes::default());
+    }
+}

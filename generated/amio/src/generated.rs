@@ -559,6 +559,7 @@ pub mod types {
     ///Values substituted into the template for one locale: variable name to value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct MessageTemplateLocalization(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -4452,7 +4453,7 @@ pub mod types {
         }
     }
     impl AmioChatChannel {
-        /// A `AmioChatChannel` with its required properties `id`, `name`, and every optional property left out.
+        /// An `AmioChatChannel` with its required properties `id`, `name`, and every optional property left out.
         pub fn new(
             id: impl ::std::convert::Into<::std::string::String>,
             name: impl ::std::convert::Into<::std::string::String>,
@@ -4855,7 +4856,7 @@ pub mod types {
         }
     }
     impl EmailAddress {
-        /// A `EmailAddress` with every property left out.
+        /// An `EmailAddress` with every property left out.
         pub fn new() -> Self {
             Self {
                 email: ::std::default::Default::default(),
@@ -4880,7 +4881,7 @@ pub mod types {
         }
     }
     impl EmailChannel {
-        /// A `EmailChannel` with its required properties `id`, `name`, and every optional property left out.
+        /// An `EmailChannel` with its required properties `id`, `name`, and every optional property left out.
         pub fn new(
             id: impl ::std::convert::Into<::std::string::String>,
             name: impl ::std::convert::Into<::std::string::String>,
@@ -4948,7 +4949,7 @@ pub mod types {
         }
     }
     impl EmailMetadata {
-        /// A `EmailMetadata` with every property left out.
+        /// An `EmailMetadata` with every property left out.
         pub fn new() -> Self {
             Self {
                 subject: ::std::default::Default::default(),
@@ -4979,13 +4980,13 @@ pub mod types {
         }
     }
     impl EmailQuickReply {
-        /// A `EmailQuickReply` with every property left out.
+        /// An `EmailQuickReply` with every property left out.
         pub fn new() -> Self {
             Self {}
         }
     }
     impl ErrorDetail {
-        /// A `ErrorDetail` with its required property `message`, and every optional property left out.
+        /// An `ErrorDetail` with its required property `message`, and every optional property left out.
         pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 field: ::std::default::Default::default(),
@@ -5032,7 +5033,7 @@ pub mod types {
         }
     }
     impl ErrorResponse {
-        /// A `ErrorResponse` with its required property `status`, and every optional property left out.
+        /// An `ErrorResponse` with its required property `status`, and every optional property left out.
         pub fn new(status: impl ::std::convert::Into<ErrorStatus>) -> Self {
             Self {
                 errors: ::std::default::Default::default(),
@@ -5072,7 +5073,7 @@ pub mod types {
         }
     }
     impl ErrorStatus {
-        /// A `ErrorStatus` with its required properties `code`, `message`, and every optional property left out.
+        /// An `ErrorStatus` with its required properties `code`, `message`, and every optional property left out.
         pub fn new(
             code: impl ::std::convert::Into<ErrorStatusCode>,
             message: impl ::std::convert::Into<::std::string::String>,
@@ -5897,6 +5898,25 @@ pub mod types {
             self
         }
     }
+    impl MessageTemplateLocalization {
+        /// A `MessageTemplateLocalization` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+    }
     impl MessageTemplateSubstitution {
         /// A `MessageTemplateSubstitution` with every property left out.
         pub fn new() -> Self {
@@ -5907,15 +5927,21 @@ pub mod types {
         ///Substitutions per locale (`default` for the default locale).
         pub fn with_localizations(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    MessageTemplateLocalization,
-                >,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<MessageTemplateLocalization>,
+                ),
             >,
         ) -> Self {
             self.localizations = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -6271,12 +6297,21 @@ pub mod types {
         ///Full JSON response of the NLP service.
         pub fn with_native_data(
             mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
             self.native_data = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -6339,12 +6374,21 @@ pub mod types {
         ///Developer-defined data of a `custom` notification.
         pub fn with_payload(
             mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
             self.payload = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -6390,12 +6434,21 @@ pub mod types {
         ///Developer-defined data of the notification.
         pub fn with_payload(
             mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
             self.payload = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -6439,7 +6492,7 @@ pub mod types {
         }
     }
     impl OptIn {
-        /// A `OptIn` with its required property `type`, and every optional property left out.
+        /// An `OptIn` with its required property `type`, and every optional property left out.
         pub fn new(
             type_: impl ::std::convert::Into<crate::generated::types::OptInType>,
         ) -> Self {
@@ -6468,7 +6521,7 @@ pub mod types {
         }
     }
     impl OptInData {
-        /// A `OptInData` with its required properties `channel`, `contact`, `opt_in`, and every optional property left out.
+        /// An `OptInData` with its required properties `channel`, `contact`, `opt_in`, and every optional property left out.
         pub fn new(
             channel: impl ::std::convert::Into<ChannelRef>,
             contact: impl ::std::convert::Into<ContactRef>,
@@ -6503,7 +6556,7 @@ pub mod types {
         }
     }
     impl OptInEvent {
-        /// A `OptInEvent` with its required properties `timestamp`, `data`, and every optional property left out.
+        /// An `OptInEvent` with its required properties `timestamp`, `data`, and every optional property left out.
         pub fn new(
             timestamp: impl ::std::convert::Into<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -7314,12 +7367,21 @@ pub mod types {
         ///Developer-defined data of a `custom` notification (Amio Chat only).
         pub fn with_payload(
             mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
             self.payload = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -8280,12 +8342,21 @@ pub mod types {
         pub fn new(
             event: impl ::std::convert::Into<::std::string::String>,
             timestamp: impl ::std::convert::Into<::std::string::String>,
-            data: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            data: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
             Self {
-                data: ::std::convert::Into::into(data),
+                data: data
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
                 event: ::std::convert::Into::into(event),
                 timestamp: ::std::convert::Into::into(timestamp),
             }
@@ -8293,11 +8364,20 @@ pub mod types {
         ///Event type specific data object.
         pub fn with_data(
             mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::serde_json::Value>,
+                ),
             >,
         ) -> Self {
-            self.data = ::std::convert::Into::into(value);
+            self.data = value
+                .into_iter()
+                .map(|(key, value)| (
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                ))
+                .collect();
             self
         }
         ///Name of the event: one of `EventName`, or one the platform added later (the envelope exists to read events these bindings do not know, so any string is accepted).

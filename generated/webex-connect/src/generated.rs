@@ -58,6 +58,7 @@ pub mod types {
     ///The In-App / Live Chat block `channels.appmessaging` (`object(appMessage)`, seed 002, line 69). Its fields are not documented in seed 002, so the object is free-form.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct AppMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -87,6 +88,7 @@ pub mod types {
     ///The Apple Messages for Business block `channels.AppleBusinessChat` (`object(appleBusinessChatMessage)`, seed 002, line 84). Its fields are not documented in seed 002, so the object is free-form.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct AppleBusinessChatMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1287,6 +1289,7 @@ pub mod types {
     ///The WhatsApp block `channels.OTT-Messaging.wa` (`object(whatsappMessage)`, seed 002, line 80). Seed 002 defers to a separate WhatsApp page (line 16) and documents no fields, so the object is free-form. A template namespace that does not belong to the WABA id is rejected with code `7722` (seed 002, line 2003).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct WhatsAppMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -4251,7 +4254,7 @@ pub mod types {
         }
     }
     impl AndroidPush {
-        /// A `AndroidPush` with its required property `text`, and every optional property left out.
+        /// An `AndroidPush` with its required property `text`, and every optional property left out.
         pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 extras: ::std::default::Default::default(),
@@ -4285,7 +4288,7 @@ pub mod types {
         }
     }
     impl AndroidPushExtras {
-        /// A `AndroidPushExtras` with every property left out.
+        /// An `AndroidPushExtras` with every property left out.
         pub fn new() -> Self {
             Self {
                 collapse_key: ::std::default::Default::default(),
@@ -4374,6 +4377,44 @@ pub mod types {
             self.time_to_live = ::std::option::Option::Some(
                 ::std::convert::Into::into(value),
             );
+            self
+        }
+    }
+    impl AppMessage {
+        /// An `AppMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+    }
+    impl AppleBusinessChatMessage {
+        /// An `AppleBusinessChatMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
             self
         }
     }
@@ -6535,7 +6576,7 @@ pub mod types {
         }
     }
     impl InteractiveButton {
-        /// A `InteractiveButton` with its required properties `pos`, `action`, and every optional property left out.
+        /// An `InteractiveButton` with its required properties `pos`, `action`, and every optional property left out.
         pub fn new(
             pos: i64,
             action: impl ::std::convert::Into<crate::generated::types::InteractiveAction>,
@@ -6580,7 +6621,7 @@ pub mod types {
         }
     }
     impl IosPush {
-        /// A `IosPush` with its required property `text`, and every optional property left out.
+        /// An `IosPush` with its required property `text`, and every optional property left out.
         pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 extras: ::std::default::Default::default(),
@@ -6614,7 +6655,7 @@ pub mod types {
         }
     }
     impl IosPushExtras {
-        /// A `IosPushExtras` with every property left out.
+        /// An `IosPushExtras` with every property left out.
         pub fn new() -> Self {
             Self {
                 attachmenturl: ::std::default::Default::default(),
@@ -6733,12 +6774,21 @@ pub mod types {
         ///Values substituted into the template, by parameter name. The number of entries depends on the template (seed 002, line 151).
         pub fn with_parameters(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::std::string::String>,
+                ),
             >,
         ) -> Self {
             self.parameters = ::std::option::Option::Some(
-                ::std::convert::Into::into(value),
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
             );
             self
         }
@@ -6754,7 +6804,7 @@ pub mod types {
         }
     }
     impl OttMessaging {
-        /// A `OttMessaging` with every property left out.
+        /// An `OttMessaging` with every property left out.
         pub fn new() -> Self {
             Self {
                 fb: ::std::default::Default::default(),
@@ -7411,6 +7461,25 @@ pub mod types {
             self.time_to_live = ::std::option::Option::Some(
                 ::std::convert::Into::into(value),
             );
+            self
+        }
+    }
+    impl WhatsAppMessage {
+        /// A `WhatsAppMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
             self
         }
     }

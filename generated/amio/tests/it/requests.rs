@@ -391,12 +391,6 @@ const BUILT: &[(&str, Build)] = &[
         )
     }),
     ("postman_send_message_whatsapp_template_request", || {
-        let name = MessageTemplateLocalization(
-            json!({"name": "Albert"})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-        );
         value(
             SendMessageRequest::new(
                 ChannelRef::new("{{whatsapp.channel.id}}"),
@@ -404,11 +398,10 @@ const BUILT: &[(&str, Build)] = &[
             )
             .with_message_template(
                 MessageTemplate::new("4726078759445238153").with_substitution(
-                    MessageTemplateSubstitution::new().with_localizations(
-                        [("default".to_owned(), name)]
-                            .into_iter()
-                            .collect::<std::collections::HashMap<_, _>>(),
-                    ),
+                    MessageTemplateSubstitution::new().with_localizations([(
+                        "default",
+                        MessageTemplateLocalization::new().with_entry("name", "Albert"),
+                    )]),
                 ),
             ),
         )
