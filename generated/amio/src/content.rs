@@ -8,11 +8,17 @@
 //! the buttons and the four kinds of quick replies, quick replies attached to
 //! any content, and the three ways to address a contact.
 //!
-//! Nothing here checks a limit: a request is checked when it is sent, by the
-//! client, against the limits of the spec. The three strings the spec limits in
-//! length (a text quick reply's `title` and `payload`, `platform_metadata`)
-//! are the exception for now: their generated types refuse a longer value
-//! when it is made (`TextQuickReplyTitle::try_from`).
+//! Nothing here checks a limit, and neither do the generated constructors:
+//! the client checks a request when it is sent, against every limit of the
+//! spec (a text quick reply's `title` of at most 20 characters, its
+//! `payload` of at most 1000, …), and refuses it before anything goes on
+//! the wire (`Error::InvalidRequest`, naming the JSON path). To check
+//! earlier, call [`Validate::validate`](crate::Validate::validate) on the
+//! request.
+//!
+//! The crate's [cookbook](crate::cookbook) has one example per content kind
+//! and per way of addressing a contact, each compared with the documented
+//! JSON.
 //!
 //! ```
 //! use amio::types::{Button, ChannelRef, ContactById, Content, QuickReply, SendMessageRequest, StructureCard};
@@ -31,7 +37,7 @@ use crate::types::{
     EmailQuickReply, LocationContent, LocationPayload, LocationQuickReply, MediaContent,
     MediaPayload, PhoneButton, PhoneNumberQuickReply, PostbackButton, QuickReplies, QuickReply,
     ReceiptContent, ReceiptPayload, StructureCard, StructureCards, StructureContent,
-    StructurePayload, TextContent, UrlButton,
+    StructurePayload, TextContent, TextQuickReply, UrlButton,
 };
 
 impl Content {
@@ -166,6 +172,15 @@ fn media(url: impl Into<String>) -> MediaContent {
 }
 
 impl QuickReply {
+    /// A Text quick reply, `{"type": "text", "title": "…", "payload": "…"}`:
+    /// a button showing `title` (at most 20 characters); tapping it sends
+    /// the title as text and `payload` (at most 1000 characters) in the
+    /// Message Received webhook. Add an icon with
+    /// [`TextQuickReply::with_image_url`] on the struct before converting it.
+    pub fn text(title: impl Into<String>, payload: impl Into<String>) -> Self {
+        Self::Text(TextQuickReply::new(title, payload))
+    }
+
     /// A User Location quick reply, `{"type": "location"}`: a Send Location
     /// button; the location arrives in the Message Received webhook.
     pub fn location() -> Self {

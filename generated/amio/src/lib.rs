@@ -10,12 +10,15 @@ mod generated;
 
 mod client;
 pub mod content;
+#[doc = include_str!("cookbook.md")]
+pub mod cookbook {}
 mod error;
 mod headers;
 mod pagination;
 pub mod plugins;
 pub mod webhook;
 
+pub use bindings_runtime::validate::{Rule, Validate, ValidationError};
 pub use bindings_runtime::{
     BaseUrlProblem, CredentialProblem, InvalidBaseUrl, InvalidCredential, PathParameterError,
     PathProblem, Redirect, RetryPolicy, Timeout,

@@ -61,11 +61,7 @@ impl UserRef {
     pub fn generate() -> Result<Self, RandomError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(RandomError)?;
-        let mut hex = String::with_capacity(32);
-        for byte in bytes {
-            let _ = write!(hex, "{byte:02x}");
-        }
-        Ok(Self(hex))
+        Ok(Self(hex::encode(bytes)))
     }
 
     /// The value, as sent in `user_ref`.
