@@ -3,6 +3,7 @@
 //! on 127.0.0.1.
 
 mod auth;
+mod builders;
 mod notification;
 #[cfg(feature = "axum")]
 mod receiver;
