@@ -321,7 +321,7 @@ fn methods(item: &ItemStruct, schema: &str, required: &[String]) -> Result<Token
     let field_inits = fields
         .iter()
         .map(|(_, ident, _)| match inits.get(&ident.to_string()) {
-            Some(convert) if convert.to_string() == ident.to_string() => quote! { #ident },
+            Some(convert) if *ident == convert.to_string() => quote! { #ident },
             Some(convert) => quote! { #ident: #convert },
             None => quote! { #ident: ::std::default::Default::default() },
         });

@@ -277,7 +277,7 @@ const BUILT: &[(&str, Build)] = &[
                         .with_address_line_2("company Bata a.s.")
                         .with_city("Otrokovice")
                         .with_postal_code("765 02")
-                        .with_state("ZlÃƒÂ­n Region")
+                        .with_state("ZlÃƒÂ\u{ad}n Region")
                         .with_country_code("CZ"),
                 )
                 .with_items([ReceiptItem::new()
