@@ -12,9 +12,7 @@ mod transport;
 mod validation;
 
 use serde_json::Value;
-use webex_connect::types::{
-    Channels, DeliveryChannel, Destination, SendMessageRequest, SmsMessage,
-};
+use webex_connect::types::{Destination, SendMessageRequest, SmsMessage};
 
 /// The named examples of `spec/webex-connect.yaml` whose name starts with
 /// `prefix`, as `(name, value)`.
@@ -38,9 +36,8 @@ pub(crate) fn spec_examples(prefix: &str) -> Vec<(String, Value)> {
 
 /// An SMS request with `text` to `numbers`, in one destination entry.
 pub(crate) fn sms(text: &str, numbers: &[&str]) -> SendMessageRequest {
-    SendMessageRequest::new(
-        DeliveryChannel::Sms,
-        Channels::new().with_sms(SmsMessage::new(text).with_senderid("CONNCT")),
+    SendMessageRequest::sms(
+        SmsMessage::new(text).with_senderid("CONNCT"),
         [Destination::new().with_msisdn(numbers.iter().copied())],
     )
 }
