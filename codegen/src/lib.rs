@@ -15,7 +15,10 @@
 //! - every operation sends through the shared runtime (`bindings-runtime`):
 //!   each path parameter is one segment (empty, `.` and `..` refused), no
 //!   `api-version` header, and `Runtime::execute` instead of progenitor's
-//!   hooks (see `client.rs`).
+//!   hooks (see `client.rs`);
+//! - every struct gets `new(required…)` and a `with_<property>` setter per
+//!   property, and is `#[non_exhaustive]`: the compiler checks the required
+//!   properties, and a property added to the spec breaks no caller.
 //!
 //! The output is formatted with prettyplease and is byte-for-byte reproducible.
 //! The generated crate needs `bindings-runtime`, `progenitor-client`,
@@ -24,6 +27,7 @@
 //! `bindings_runtime::Runtime`) itself.
 
 mod client;
+mod construct;
 mod dispatch;
 mod emit;
 mod patch;
@@ -115,6 +119,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     let analysis = spec::analyse(&raw)?;
     let mut prepared = spec::prepare(raw.clone(), &analysis);
     validate::strip(&mut prepared);
+    let construction = construct::plan(&mut prepared, &analysis);
     let openapi: openapiv3::OpenAPI =
         serde_yaml::from_value(prepared).map_err(|e| Error::OpenApi(e.to_string()))?;
 
@@ -155,6 +160,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     let checks = validate::items(&raw, &analysis, &mut file)?;
     patch::add_types(&mut file, checks.items)?;
     validate::check_before_sending(&mut file, &checks.roots)?;
+    construct::apply(&mut file, &construction)?;
 
     let body = prettyplease::unparse(&file);
     Ok(format!(

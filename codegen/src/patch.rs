@@ -68,7 +68,7 @@ pub(crate) fn has_serde_word(field: &syn::Field, word: &str) -> bool {
 }
 
 /// `Option<T>` → `T`.
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {
@@ -236,7 +236,7 @@ fn defaults_to_empty(ty: &Type) -> bool {
 
 /// Derives `Default` for every struct whose fields all default to empty (all
 /// optional, perhaps with a map of extra properties), so that a PATCH body
-/// can be written as `SettingsUpdate { menu: Some(None), ..Default::default() }`.
+/// can be written as `SettingsUpdate::default()` and its setters.
 pub(crate) fn derive_default(file: &mut File) -> Result<(), Error> {
     for item in types_module(file)? {
         let Item::Struct(item) = item else { continue };

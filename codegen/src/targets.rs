@@ -103,6 +103,11 @@ pub const TARGETS: &[Target] = &[
         "codegen/samples/src/tri_state.rs",
         "crate::tri_state",
     ),
+    bindings(
+        "codegen/tests/specs/construction.yaml",
+        "codegen/samples/src/construction.rs",
+        "crate::construction",
+    ),
 ];
 
 /// The workspace root, found from this crate's manifest directory.

@@ -13,3 +13,25 @@ pub mod open_enums;
 #[rustfmt::skip]
 #[allow(missing_docs, reason = "generated from a sample spec without descriptions everywhere")]
 pub mod tri_state;
+
+/// Construction without `None`. The compiler checks the required properties:
+///
+/// ```compile_fail,E0061
+/// let _ = codegen_samples::construction::types::Order::new("o-1", ["a"]);
+/// ```
+///
+/// and no code outside the crate may write a struct literal, so a property
+/// added to the spec breaks no caller:
+///
+/// ```compile_fail,E0639
+/// let _ = codegen_samples::construction::types::Address { city: None };
+/// ```
+///
+/// Only the required properties are named:
+///
+/// ```
+/// let _ = codegen_samples::construction::types::Order::new("o-1", ["a"], 2);
+/// ```
+#[rustfmt::skip]
+#[allow(missing_docs, reason = "generated from a sample spec without descriptions everywhere")]
+pub mod construction;

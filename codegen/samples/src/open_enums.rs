@@ -12,6 +12,7 @@ use progenitor_client::{OperationInfo, RequestBuilderExt};
 pub mod types {
     ///A channel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Channel {
         pub id: ::std::string::String,
         ///A description beside a $ref is kept as the field's documentation.
@@ -129,6 +130,34 @@ pub mod types {
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
             ::bindings_runtime::de::open_enum(deserializer)
+        }
+    }
+    impl Channel {
+        /// A `Channel` with its required properties `id`, `type`, and every optional property left out.
+        pub fn new(
+            id: impl ::std::convert::Into<::std::string::String>,
+            type_: impl ::std::convert::Into<crate::open_enums::types::ChannelType>,
+        ) -> Self {
+            Self {
+                id: ::std::convert::Into::into(id),
+                type_: ::std::convert::Into::into(type_),
+            }
+        }
+        /// Sets `id`.
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///A description beside a $ref is kept as the field's documentation.
+        pub fn with_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::open_enums::types::ChannelType>,
+        ) -> Self {
+            self.type_ = ::std::convert::Into::into(value);
+            self
         }
     }
 }

@@ -12,6 +12,7 @@ use progenitor_client::{OperationInfo, RequestBuilderExt};
 pub mod types {
     ///A menu.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Menu {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -19,6 +20,7 @@ pub mod types {
     ///A settings patch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
+    #[non_exhaustive]
     pub struct SettingsUpdate {
         ///Any JSON value, `null` included (no `type`), so tri-state as well.
         ///
@@ -110,6 +112,123 @@ pub mod types {
             _at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
             Ok(())
+        }
+    }
+    impl Menu {
+        /// A `Menu` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                items: ::std::default::Default::default(),
+            }
+        }
+        /// Sets `items`.
+        pub fn with_items(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.items = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+    }
+    impl SettingsUpdate {
+        /// A `SettingsUpdate` with its required property `revision`, and every optional property left out.
+        pub fn new(revision: ::std::option::Option<i64>) -> Self {
+            Self {
+                anything: ::std::default::Default::default(),
+                greeting: ::std::default::Default::default(),
+                menu: ::std::default::Default::default(),
+                note: ::std::default::Default::default(),
+                revision,
+                type_: ::std::default::Default::default(),
+            }
+        }
+        ///Any JSON value, `null` included (no `type`), so tri-state as well.
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        pub fn with_anything(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.anything = ::std::option::Option::Some(
+                ::std::option::Option::Some(::std::convert::Into::into(value)),
+            );
+            self
+        }
+        /// Sends `"anything": null` (on a PATCH: deletes the value).
+        pub fn with_anything_null(mut self) -> Self {
+            self.anything = ::std::option::Option::Some(::std::option::Option::None);
+            self
+        }
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        pub fn with_greeting(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.greeting = ::std::option::Option::Some(
+                ::std::option::Option::Some(::std::convert::Into::into(value)),
+            );
+            self
+        }
+        /// Sends `"greeting": null` (on a PATCH: deletes the value).
+        pub fn with_greeting_null(mut self) -> Self {
+            self.greeting = ::std::option::Option::Some(::std::option::Option::None);
+            self
+        }
+        ///The menu; `null` deletes it.
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        pub fn with_menu(mut self, value: impl ::std::convert::Into<Menu>) -> Self {
+            self.menu = ::std::option::Option::Some(
+                ::std::option::Option::Some(::std::convert::Into::into(value)),
+            );
+            self
+        }
+        /// Sends `"menu": null` (on a PATCH: deletes the value).
+        pub fn with_menu_null(mut self) -> Self {
+            self.menu = ::std::option::Option::Some(::std::option::Option::None);
+            self
+        }
+        ///Optional, not nullable.
+        pub fn with_note(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.note = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Required and nullable, so always sent.
+        pub fn with_revision(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.revision = value;
+            self
+        }
+        ///A keyword-named tri-state property.
+        ///
+        /// Tri-state: `None` leaves it out of the JSON (on a PATCH: leave
+        /// the value alone), `Some(None)` sends `null` (delete it), and
+        /// `Some(Some(value))` sends the value.
+        pub fn with_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(
+                ::std::option::Option::Some(::std::convert::Into::into(value)),
+            );
+            self
+        }
+        /// Sends `"type": null` (on a PATCH: deletes the value).
+        pub fn with_type_null(mut self) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::option::Option::None);
+            self
         }
     }
 }

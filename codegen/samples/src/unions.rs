@@ -11,46 +11,24 @@ use progenitor_client::{OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///A content with nothing but its tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct LocationContent(
-        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    );
-    impl ::std::ops::Deref for LocationContent {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<LocationContent>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-        fn from(value: LocationContent) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for LocationContent {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
-            Self(value)
-        }
-    }
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct LocationContent {}
     ///A media file, by URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MediaContent {
         pub payload: MediaContentPayload,
     }
     ///`MediaContentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MediaContentPayload {
         pub url: ::std::string::String,
     }
     ///Text.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct TextContent {
         pub payload: ::std::string::String,
     }
@@ -210,6 +188,60 @@ pub mod types {
             _at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
             Ok(())
+        }
+    }
+    impl LocationContent {
+        /// A `LocationContent` with every property left out.
+        pub fn new() -> Self {
+            Self {}
+        }
+    }
+    impl MediaContent {
+        /// A `MediaContent` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<MediaContentPayload>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        /// Sets `payload`.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<MediaContentPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl MediaContentPayload {
+        /// A `MediaContentPayload (an inline schema)` with its required property `url`, and every optional property left out.
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                url: ::std::convert::Into::into(url),
+            }
+        }
+        /// Sets `url`.
+        pub fn with_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl TextContent {
+        /// A `TextContent` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        /// Sets `payload`.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
         }
     }
 }

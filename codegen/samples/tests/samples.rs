@@ -13,12 +13,7 @@ mod unions {
     #[test]
     fn known_tags_dispatch_to_their_variant() {
         let text = round_trip(json!({"type": "text", "payload": "hi"}));
-        assert_eq!(
-            text,
-            Content::Text(TextContent {
-                payload: "hi".into()
-            })
-        );
+        assert_eq!(text, Content::Text(TextContent::new("hi")));
         assert_eq!(text.type_(), "text");
         let video = round_trip(json!({"type": "video", "payload": {"url": "https://x/v.mp4"}}));
         assert!(matches!(video, Content::Video(MediaContent { .. })));
@@ -27,11 +22,7 @@ mod unions {
 
     #[test]
     fn one_schema_for_several_tags_keeps_the_tag() {
-        let media = MediaContent {
-            payload: MediaContentPayload {
-                url: "https://x/i.png".into(),
-            },
-        };
+        let media = MediaContent::new(MediaContentPayload::new("https://x/i.png"));
         let image = serde_json::to_value(Content::Image(media.clone())).unwrap();
         let video = serde_json::to_value(Content::Video(media)).unwrap();
         assert_eq!(image["type"], "image");
@@ -95,10 +86,7 @@ mod unions {
 
     #[test]
     fn variants_convert_into_the_union() {
-        let content: Content = TextContent {
-            payload: "x".into(),
-        }
-        .into();
+        let content: Content = TextContent::new("x").into();
         assert_eq!(content.type_(), "text");
     }
 }
@@ -146,14 +134,7 @@ mod tri_state {
     use serde_json::json;
 
     fn update() -> SettingsUpdate {
-        SettingsUpdate {
-            anything: None,
-            greeting: None,
-            menu: None,
-            note: None,
-            revision: None,
-            type_: None,
-        }
+        SettingsUpdate::new(None)
     }
 
     #[test]
@@ -168,9 +149,7 @@ mod tri_state {
             serde_json::to_string(&patch).unwrap(),
             r#"{"menu":null,"revision":null}"#
         );
-        patch.menu = Some(Some(Menu {
-            items: Some(vec!["a".into()]),
-        }));
+        patch.menu = Some(Some(Menu::new().with_items(["a"])));
         patch.type_ = Some(None);
         assert_eq!(
             serde_json::to_value(&patch).unwrap(),
@@ -221,5 +200,63 @@ mod tri_state {
         let raw = json!({"menu": null, "greeting": "hi", "revision": 3});
         let patch: SettingsUpdate = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(serde_json::to_value(&patch).unwrap(), raw);
+    }
+}
+
+mod construction {
+    use codegen_samples::construction::types::{Address, Attributes, Order};
+    use serde_json::json;
+
+    #[test]
+    fn new_takes_the_required_properties_and_leaves_the_rest_out() {
+        let order = Order::new("o-1", ["a", "b"], 2);
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({"orderId": "o-1", "items": ["a", "b"], "quantity": 2})
+        );
+    }
+
+    #[test]
+    fn setters_write_every_kind_of_property() {
+        let order = Order::new("o-1", Vec::<String>::new(), 1)
+            .with_note("ring twice")
+            .with_urgent(true)
+            .with_labels([("gift", "yes")])
+            .with_address(Address::new().with_city("Brno"))
+            .with_attributes(
+                Attributes::new()
+                    .with_entry("floor", 3)
+                    .with_entry("lift", false),
+            )
+            .with_quantity(3)
+            .with_order_id("o-2");
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            json!({
+                "orderId": "o-2",
+                "items": [],
+                "quantity": 3,
+                "note": "ring twice",
+                "urgent": true,
+                "labels": {"gift": "yes"},
+                "address": {"city": "Brno"},
+                "attributes": {"floor": 3, "lift": false}
+            })
+        );
+    }
+
+    #[test]
+    fn a_map_setter_takes_a_map_too() {
+        let labels: std::collections::HashMap<String, String> =
+            [("a".to_owned(), "1".to_owned())].into();
+        let order = Order::new("o", ["x"], 1).with_labels(labels.clone());
+        assert_eq!(order.labels, Some(labels));
+    }
+
+    #[test]
+    fn a_later_entry_replaces_one_of_the_same_name() {
+        let attributes = Attributes::new().with_entry("k", 1).with_entry("k", 2);
+        assert_eq!(serde_json::to_value(attributes).unwrap(), json!({"k": 2}));
+        assert_eq!(Attributes::new(), Attributes::default());
     }
 }

@@ -9,9 +9,13 @@
 mod generated;
 
 mod client;
+pub mod content;
+#[doc = include_str!("cookbook.md")]
+pub mod cookbook {}
 mod error;
 mod headers;
 mod pagination;
+pub mod plugins;
 pub mod validate;
 pub mod webhook;
 

@@ -12,6 +12,7 @@ use progenitor_client::{OperationInfo, RequestBuilderExt};
 pub mod types {
     ///Android-specific push settings (seed 002, lines 304-331).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AndroidPush {
         ///Android extras (seed 002, line 308).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,6 +25,7 @@ pub mod types {
     }
     ///Android push extras (seed 002, section "push > android > Android extras", lines 333-385).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AndroidPushExtras {
         ///An arbitrary key: a newer message with the same key replaces an older one that has not reached the device (seed 002, line 336).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -56,6 +58,7 @@ pub mod types {
     ///The In-App / Live Chat block `channels.appmessaging` (`object(appMessage)`, seed 002, line 69). Its fields are not documented in seed 002, so the object is free-form.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct AppMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -85,6 +88,7 @@ pub mod types {
     ///The Apple Messages for Business block `channels.AppleBusinessChat` (`object(appleBusinessChatMessage)`, seed 002, line 84). Its fields are not documented in seed 002, so the object is free-form.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct AppleBusinessChatMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -133,6 +137,7 @@ pub mod types {
     }
     ///Channel-specific parameters (seed 002, lines 41-86, 158-165, 175). They override the service's defaults and the base request's parameters. Fill the block of the channel named by `deliverychannel`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Channels {
         ///Apple Messages for Business parameters (seed 002, line 84).
         #[serde(
@@ -170,6 +175,7 @@ pub mod types {
     }
     ///Optional Contact Policy to apply (seed 002, lines 58-65; shown inside `channels`). `contactPolicyGroup` is required if either option is set to true, and one of the two options should be true.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ContactPolicy {
         ///Enforce the group's frequency cap for the channel; assumed false (seed 002, line 64).
         #[serde(
@@ -193,6 +199,7 @@ pub mod types {
     ///User-defined key-value pairs; a value can be a string, a JSON object or a JSON array (seed 002, lines 348, 427, 525). On Android the key `imageurl` is reserved (seed 002, line 349).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
+    #[non_exhaustive]
     pub struct CustomTags {
         ///Reserved (Android): URL of an image to show in the notification (seed 002, line 349).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -202,6 +209,7 @@ pub mod types {
     }
     ///Delivery status of the message to one destination.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DeliveryInfo {
         ///The delivery status code, a string.
         pub code: crate::generated::types::DeliveryCode,
@@ -241,6 +249,7 @@ pub mod types {
     }
     ///Delivery notification POSTed to `notifyurl` (API notes, section "Webex Connect"). Keys mix case on the wire (`deliveryInfoNotification`, `Description`, `callbackData`) and are kept as sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DeliveryInfoNotification {
         ///The notification envelope.
         #[serde(rename = "deliveryInfoNotification")]
@@ -248,6 +257,7 @@ pub mod types {
     }
     ///The content of the notification: the delivery status and the identifiers of the request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DeliveryInfoNotificationBody {
         ///The `callbackData` of the request, when one was given.
         #[serde(
@@ -267,6 +277,7 @@ pub mod types {
     }
     ///One destination entry (seed 002, lines 88-94). It carries one list of recipient identifiers of the kind the channel needs (the sample's key `customerid/msisdn/email/android_pushid/ios_pushid/chrome_pushid/safari_pushid/psid/waid/abcUserId` names the alternatives) and optionally its own `correlationid`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct Destination {
         ///Apple Messages for Business user ids (seed 002, line 91).
         #[serde(
@@ -313,6 +324,7 @@ pub mod types {
     }
     ///Airline boarding pass template: boarding passes for one or more flights (seed 002, lines 1515-1726). Deprecated: the call fails with a delivery receipt notification (seed 002, line 1521).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAirlineBoardingPassTemplate {
         ///The boarding passes (seed 002, line 1530).
         pub boarding_pass: ::std::vec::Vec<FbBoardingPass>,
@@ -326,6 +338,7 @@ pub mod types {
     }
     ///Airline check-in template: a flight check-in reminder (seed 002, lines 1428-1513). Deprecated: the call fails with a delivery receipt notification (seed 002, line 1434).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAirlineCheckinTemplate {
         ///URL where passengers check in (seed 002, line 1445).
         pub checkin_url: ::std::string::String,
@@ -343,6 +356,7 @@ pub mod types {
     }
     ///Airline itinerary template: an itinerary and receipt (seed 002, lines 1185-1427). Deprecated: the call fails with a delivery receipt notification (seed 002, line 1191).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAirlineItineraryTemplate {
         ///Base price amount (seed 002, line 1205); a string in the sample.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -375,6 +389,7 @@ pub mod types {
     }
     ///Airline flight update template: a flight status update (seed 002, lines 1727-1814). Deprecated: the call fails, notified on the delivery receipt (seed 002, line 1733).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAirlineUpdateTemplate {
         ///The introduction message (seed 002, line 1739).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -393,6 +408,7 @@ pub mod types {
     }
     ///An airport (seed 002, lines 1403-1409, 1709-1715).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAirport {
         ///The airport code (seed 002, line 1406).
         pub airport_code: ::std::string::String,
@@ -407,6 +423,7 @@ pub mod types {
     }
     ///An audio attachment (seed 002, lines 829-851).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbAudioAttachment {
         ///URL of the audio (seed 002, line 838).
         pub payload: FbMediaPayload,
@@ -416,6 +433,7 @@ pub mod types {
     /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
     /// - `qr_code` or `barcode_image_url` is given: `qr_code` is "Yes, unless the image of barcode is provided", `barcode_image_url` "Yes, unless the qr_code is provided" (seed 002, lines 1685-1686).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbBoardingPass {
         ///URL of the thin image above the bar code (seed 002, line 1687).
         pub above_bar_code_image_url: ::std::string::String,
@@ -458,6 +476,7 @@ pub mod types {
     }
     ///A label/value field of a boarding pass (seed 002, lines 1721-1725).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbBoardingPassField {
         ///Label of the field (seed 002, line 1724).
         pub label: ::std::string::String,
@@ -466,6 +485,7 @@ pub mod types {
     }
     ///Button template: a text with buttons that open a URL or call your webhook (seed 002, lines 985-1042).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbButtonTemplate {
         ///Call-to-action buttons; up to 3 (seed 002, line 1033).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -477,12 +497,14 @@ pub mod types {
     }
     ///A file attachment (seed 002, lines 875-897).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbFileAttachment {
         ///URL of the file (seed 002, line 884).
         pub payload: FbMediaPayload,
     }
     ///A flight in the check-in, boarding pass and flight update templates (seed 002, lines 1496-1502, 1690-1696, 1797-1803).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbFlightInfo {
         ///The arrival airport (seed 002, line 1501).
         pub arrival_airport: FbAirport,
@@ -495,6 +517,7 @@ pub mod types {
     }
     ///Schedule of a flight (seed 002, lines 1411-1420, 1504-1513, 1698-1707, 1805-1814). Times are in the airport's time zone, format `YYYY-MM-DDThh:mm` without zone, for example `2016-09-26T11:15`, so they are plain strings. `arrival_time` is mandatory for the itinerary and check-in templates, optional for boarding pass and flight update.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbFlightSchedule {
         ///Arrival time, arrival airport time zone (seed 002, line 1416).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -507,6 +530,7 @@ pub mod types {
     }
     ///One bubble of a generic template (seed 002, lines 904-914).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbGenericElement {
         ///Call-to-action buttons; up to 3 (seed 002, line 909).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -527,18 +551,21 @@ pub mod types {
     }
     ///Generic template: a horizontally scrollable set of bubbles with image, short description and buttons; up to 10 per message (seed 002, lines 901-983).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbGenericTemplate {
         ///The bubbles; up to 10 images per message (seed 002, line 902).
         pub elements: ::std::vec::Vec<FbGenericElement>,
     }
     ///An image attachment (seed 002, "attachment type - media", lines 804-828).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbImageAttachment {
         ///URL of the image (seed 002, line 815).
         pub payload: FbMediaPayload,
     }
     ///One flight segment of an itinerary (seed 002, lines 1382-1392). The table names the schedule `flight_airport` (line 1391); the sample uses `flight_schedule`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbItineraryFlightInfo {
         ///The aircraft type (seed 002, line 1388).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -560,6 +587,7 @@ pub mod types {
     }
     ///Payload of a media attachment (seed 002, lines 814-816).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbMediaPayload {
         ///URL of the image, audio, video or file.
         pub url: ::std::string::String,
@@ -569,6 +597,7 @@ pub mod types {
     /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
     /// - `text`, `attachment` or `sender_action` is given: "Either text or attachment or sender_action is mandatory" (seed 002, lines 752, 758, 769).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FbMessage {
         ///Media or template attachment (seed 002, line 753).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -601,6 +630,7 @@ pub mod types {
     }
     ///One passenger of an itinerary (seed 002, lines 1375-1380).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbPassengerInfo {
         ///Full name of the passenger (seed 002, line 1380).
         pub name: ::std::string::String,
@@ -612,6 +642,7 @@ pub mod types {
     }
     ///Information for one passenger on one segment (seed 002, lines 1394-1401).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbPassengerSegmentInfo {
         ///The passenger id of a `passenger_info` entry (seed 002, line 1398).
         pub passenger_id: ::std::string::String,
@@ -626,6 +657,7 @@ pub mod types {
     }
     ///A button that calls a phone number (seed 002, lines 1013-1017).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbPhoneNumberButton {
         ///The phone number to call, with country code (seed 002, line 1016).
         pub payload: ::std::string::String,
@@ -634,6 +666,7 @@ pub mod types {
     }
     ///A button that raises an event usable in rules when clicked (seed 002, lines 1039, 1042).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbPostbackButton {
         ///Data of the event raised when the button is clicked (seed 002, line 1042).
         pub payload: ::std::string::String,
@@ -642,6 +675,7 @@ pub mod types {
     }
     ///One itemised price (seed 002, lines 1348-1354; the table at lines 1422-1426 shows the product fields instead).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbPriceInfo {
         ///The amount; a string in the sample (seed 002, line 1351).
         pub amount: NumberOrString,
@@ -653,6 +687,7 @@ pub mod types {
     }
     ///One purchased product (seed 002, lines 1288-1297). Its fields are the ones the seed lists under the heading "price_info object" (lines 1422-1426).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbProductInfo {
         ///The product title (seed 002, line 1425).
         pub title: ::std::string::String,
@@ -661,6 +696,7 @@ pub mod types {
     }
     ///One quick-reply button (seed 002, section "Quick_ Replies", lines 1838-1849).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbQuickReply {
         ///Type of content (seed 002, line 1843).
         pub content_type: crate::generated::types::FbQuickReplyContentType,
@@ -676,6 +712,7 @@ pub mod types {
     }
     ///Shipping address of a receipt (seed 002, lines 1161-1169).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbReceiptAddress {
         ///The city (seed 002, line 1166).
         pub city: ::std::string::String,
@@ -693,6 +730,7 @@ pub mod types {
     }
     ///One payment adjustment of a receipt (seed 002, lines 1179-1183).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FbReceiptAdjustment {
         ///The adjusted amount (seed 002, line 1183).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -703,6 +741,7 @@ pub mod types {
     }
     ///One item of a receipt (seed 002, lines 1151-1159).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbReceiptElement {
         ///Currency of the price (seed 002, line 1158).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -724,6 +763,7 @@ pub mod types {
     }
     ///Payment summary of a receipt (seed 002, lines 1171-1177). The receipt table marks the block mandatory (line 1068) but each amount optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct FbReceiptSummary {
         ///The cost of shipping (seed 002, line 1175).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -740,6 +780,7 @@ pub mod types {
     }
     ///Receipt template: an order confirmation with the transaction summary and each item (seed 002, lines 1044-1183).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbReceiptTemplate {
         ///Shipping address (seed 002, line 1062).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -768,18 +809,21 @@ pub mod types {
     }
     ///A template attachment (seed 002, "attachment type - template", lines 899-1814).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbTemplateAttachment {
         ///The template, tagged by `template_type` (seed 002, line 791).
         pub payload: crate::generated::types::FbTemplatePayload,
     }
     ///A video attachment (seed 002, lines 852-874).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbVideoAttachment {
         ///URL of the video (seed 002, line 861).
         pub payload: FbMediaPayload,
     }
     ///A button that opens a URL in a browser (seed 002, lines 1038, 1041).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct FbWebUrlButton {
         ///The button title (seed 002, line 1040).
         pub title: ::std::string::String,
@@ -808,6 +852,7 @@ pub mod types {
     }
     ///One button of an interactive notification (seed 002, lines 557-582).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct InteractiveButton {
         ///Action of the button (seed 002, line 568).
         pub action: crate::generated::types::InteractiveAction,
@@ -822,6 +867,7 @@ pub mod types {
     }
     ///iOS-specific push settings (seed 002, lines 387-410).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct IosPush {
         ///iOS extras (seed 002, line 390).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -834,6 +880,7 @@ pub mod types {
     }
     ///iOS push extras (seed 002, section "push > ios > ios extras", lines 390-465).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct IosPushExtras {
         ///URL of a media attachment (listed in seed 002, line 401).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -868,6 +915,7 @@ pub mod types {
     }
     ///References a template created on the Webex Connect platform, with the values of its parameters (seed 002, lines 149-155). Parameter names must match the template's; they are overridden by a channel-specific block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct MessageTemplate {
         ///Values substituted into the template, by parameter name. The number of entries depends on the template (seed 002, line 151).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -900,6 +948,7 @@ pub mod types {
     }
     ///The over-the-top messaging block `channels.OTT-Messaging` (seed 002, lines 75-82): the Facebook Messenger and WhatsApp messages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct OttMessaging {
         ///Facebook Messenger message (seed 002, line 77).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -910,6 +959,7 @@ pub mod types {
     }
     ///Interactive notification: buttons shown with the push (seed 002, section "push > interactive", lines 527-582).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct PushInteractive {
         ///The buttons, one per position (seed 002, lines 557-582).
         pub actions: ::std::vec::Vec<InteractiveButton>,
@@ -926,6 +976,7 @@ pub mod types {
     /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
     /// - `android`, `ios` or `web` is given: "Either android or ios or web parameter must be passed" (seed 002, line 296).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct PushMessage {
         ///Android-specific settings (seed 002, line 266).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -951,6 +1002,7 @@ pub mod types {
     /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
     /// - An `action` other than `OPEN_APP` has a `value` (not blank): "if you set an action, you must specify a value that is used to complete the configured action"; `OPEN_APP` "does not require an action value" (seed 002, lines 372-385, 450-465).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct PushNotificationAction {
         ///The action (seed 002, line 372).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -981,6 +1033,7 @@ pub mod types {
     }
     ///The outcome of the request, or of one destination of it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ResponseEntry {
         ///The response code, a string (seed 002, lines 1993-2003).
         pub code: crate::generated::types::ResponseCode,
@@ -999,6 +1052,7 @@ pub mod types {
     /// - `gtrId`, when given, has one id per `destination` entry: "gtrids must match the number of destination objects" (seed 002, lines 95-96).
     /// - At most 1000 destinations in all, counting every recipient identifier of every `destination` entry (an entry without identifiers counts as one): "a maximum of 1000 destinations at once" (seed 002, line 24); the limit is `SendMessageRequest::DESTINATION_MAX_ITEMS`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SendMessageRequest {
         ///Id of the app asset on the platform. Required only for Push, In-App, Messenger, WhatsApp and Apple Messages for Business (seed 002, line 35).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1049,6 +1103,7 @@ pub mod types {
     }
     ///The immediate answer of the Messaging API, always with HTTP 200 (envelope from the API notes; the codes from seed 002, section "Response Codes").
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SendMessageResponse {
         ///An array of entries on success, a single entry on failure.
         pub response: SendMessageResult,
@@ -1072,6 +1127,7 @@ pub mod types {
     }
     ///A SmartLink to substitute for `{{link_<linkid>}}` in the message text (seed 002, lines 52-57).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SmartLink {
         ///Id of the SmartLink, as used in the `{{link_<linkid>}}` placeholder.
         pub linkid: i64,
@@ -1081,6 +1137,7 @@ pub mod types {
     }
     ///Additional SMS parameters (seed 002, lines 46-48).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct SmsExtras {
         ///DLT template id, required for SMS in India as mandated by the TRAI TCCCPR regulations (seed 002, line 47).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1091,6 +1148,7 @@ pub mod types {
     /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
     /// - A binary message (`type` 3) has a hexadecimal `body`: "When type is set to 3, the body shall contain hexadecimal content" (seed 002, line 214).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct SmsMessage {
         ///Hexadecimal content of a binary message; required when `type` is 3 (seed 002, line 214).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1113,6 +1171,7 @@ pub mod types {
     /// - `callflowid` is not sent with `media`: "If 'callflowid' is specified, 'media' field must not be used" (seed 002, lines 239, 246).
     /// - `callflowid` is not sent with `promptid`: each is "Yes*", a call flow or a prompt is played (seed 002, lines 235-246).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct VoiceMessage {
         ///Id of the voice flow created with the flow builder; the IVR flow is used to send the message. If given, `media` must not be used (seed 002, lines 235-239).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1129,6 +1188,7 @@ pub mod types {
     }
     ///Web-browser push settings (seed 002, section "web", lines 467-516). The table marks `actiontext` mandatory but says it applies to Safari only, so it is optional here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct WebPush {
         ///Text of the button; Safari only (seed 002, line 473; the list at line 285 spells it `actionText`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1148,6 +1208,7 @@ pub mod types {
     }
     ///Web push extras (seed 002, section "push > web > extras", lines 518-525).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct WebPushExtras {
         ///If two messages have the same key, the older one is discarded on the device (seed 002, lines 504, 521). Not applicable to Safari (seed 002, line 523).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1228,6 +1289,7 @@ pub mod types {
     ///The WhatsApp block `channels.OTT-Messaging.wa` (`object(whatsappMessage)`, seed 002, line 80). Seed 002 defers to a separate WhatsApp page (line 16) and documents no fields, so the object is free-form. A template namespace that does not belong to the WABA id is rejected with code `7722` (seed 002, line 2003).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[derive(Default)]
     pub struct WhatsAppMessage(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -1256,6 +1318,7 @@ pub mod types {
     }
     ///Windows push settings; not in the parameter table, documented by the sample at seed 002, lines 666-678.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct WindowsPush {
         ///Windows extras (seed 002, line 672).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1266,6 +1329,7 @@ pub mod types {
     }
     ///Windows push extras (seed 002, lines 672-677).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct WindowsPushExtras {
         ///User-defined key-value pairs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3780,6 +3844,3290 @@ pub mod types {
             }
             ::bindings_runtime::validate::Rules::check_rules(self, at)?;
             Ok(())
+        }
+    }
+    impl AndroidPush {
+        /// An `AndroidPush` with its required property `text`, and every optional property left out.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                extras: ::std::default::Default::default(),
+                text: ::std::convert::Into::into(text),
+                title: ::std::default::Default::default(),
+            }
+        }
+        ///Android extras (seed 002, line 308).
+        pub fn with_extras(
+            mut self,
+            value: impl ::std::convert::Into<AndroidPushExtras>,
+        ) -> Self {
+            self.extras = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Android-specific message text (seed 002, line 307).
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::convert::Into::into(value);
+            self
+        }
+        ///Message title (seed 002, line 316).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl AndroidPushExtras {
+        /// An `AndroidPushExtras` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                collapse_key: ::std::default::Default::default(),
+                customtags: ::std::default::Default::default(),
+                delay_while_idle: ::std::default::Default::default(),
+                iconurl: ::std::default::Default::default(),
+                notification_channel_id: ::std::default::Default::default(),
+                notificationaction: ::std::default::Default::default(),
+                sound: ::std::default::Default::default(),
+                time_to_live: ::std::default::Default::default(),
+            }
+        }
+        ///An arbitrary key: a newer message with the same key replaces an older one that has not reached the device (seed 002, line 336).
+        pub fn with_collapse_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.collapse_key = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///User-defined key-value pairs; `imageurl` is reserved (seed 002, lines 348-349).
+        pub fn with_customtags(
+            mut self,
+            value: impl ::std::convert::Into<CustomTags>,
+        ) -> Self {
+            self.customtags = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Deprecated. If true, delivery is delayed while the device is idle (seed 002, line 343).
+        pub fn with_delay_while_idle(
+            mut self,
+            value: impl ::std::convert::Into<BooleanFlag>,
+        ) -> Self {
+            self.delay_while_idle = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///URL of the notification image shown on the device (seed 002, line 354).
+        pub fn with_iconurl(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.iconurl = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Android notification channel id; from Android 8.0 every notification must be assigned to a channel or it does not appear (seed 002, lines 355-357).
+        pub fn with_notification_channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.notification_channel_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Action when the notification is clicked (seed 002, line 350).
+        pub fn with_notificationaction(
+            mut self,
+            value: impl ::std::convert::Into<PushNotificationAction>,
+        ) -> Self {
+            self.notificationaction = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sound played when the notification is delivered: `default` or the name of a custom sound (seed 002, lines 338-342).
+        pub fn with_sound(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sound = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Expiry time of the message in seconds; typed String (seed 002, line 337).
+        pub fn with_time_to_live(
+            mut self,
+            value: impl ::std::convert::Into<IntegerOrString>,
+        ) -> Self {
+            self.time_to_live = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl AppMessage {
+        /// An `AppMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+    }
+    impl AppleBusinessChatMessage {
+        /// An `AppleBusinessChatMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+    }
+    impl Channels {
+        /// A `Channels` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                apple_business_chat: ::std::default::Default::default(),
+                appmessaging: ::std::default::Default::default(),
+                contact_policy: ::std::default::Default::default(),
+                ott_messaging: ::std::default::Default::default(),
+                push: ::std::default::Default::default(),
+                smartlinks: ::std::default::Default::default(),
+                sms: ::std::default::Default::default(),
+                voice: ::std::default::Default::default(),
+            }
+        }
+        ///Apple Messages for Business parameters (seed 002, line 84).
+        pub fn with_apple_business_chat(
+            mut self,
+            value: impl ::std::convert::Into<AppleBusinessChatMessage>,
+        ) -> Self {
+            self.apple_business_chat = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///In-App Messaging / Live Chat parameters (seed 002, line 69).
+        pub fn with_appmessaging(
+            mut self,
+            value: impl ::std::convert::Into<AppMessage>,
+        ) -> Self {
+            self.appmessaging = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Contact Policy to apply (seed 002, lines 58-65).
+        pub fn with_contact_policy(
+            mut self,
+            value: impl ::std::convert::Into<ContactPolicy>,
+        ) -> Self {
+            self.contact_policy = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Facebook Messenger and WhatsApp parameters (seed 002, line 75).
+        pub fn with_ott_messaging(
+            mut self,
+            value: impl ::std::convert::Into<OttMessaging>,
+        ) -> Self {
+            self.ott_messaging = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Push notification parameters (seed 002, section "Push Message").
+        pub fn with_push(
+            mut self,
+            value: impl ::std::convert::Into<PushMessage>,
+        ) -> Self {
+            self.push = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///SmartLinks replacing the `{{link_<linkid>}}` placeholders of the text; must be present for the placeholders to be replaced (seed 002, lines 51-57, 103, 230). Supported for text messages in SMS, In-App Messaging, Live Chat, Facebook Messenger and WhatsApp (seed 002, line 171).
+        pub fn with_smartlinks(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<SmartLink>,
+            >,
+        ) -> Self {
+            self.smartlinks = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///SMS parameters (seed 002, section "SMS Message").
+        pub fn with_sms(mut self, value: impl ::std::convert::Into<SmsMessage>) -> Self {
+            self.sms = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Voice parameters (seed 002, section "Voice Message").
+        pub fn with_voice(
+            mut self,
+            value: impl ::std::convert::Into<VoiceMessage>,
+        ) -> Self {
+            self.voice = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ContactPolicy {
+        /// A `ContactPolicy` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                channel_apply_frequency_cap: ::std::default::Default::default(),
+                channel_check_consent: ::std::default::Default::default(),
+                contact_policy_group: ::std::default::Default::default(),
+            }
+        }
+        ///Enforce the group's frequency cap for the channel; assumed false (seed 002, line 64).
+        pub fn with_channel_apply_frequency_cap(mut self, value: bool) -> Self {
+            self.channel_apply_frequency_cap = ::std::option::Option::Some(value);
+            self
+        }
+        ///Require opt-in before sending the message; assumed false (seed 002, line 62).
+        pub fn with_channel_check_consent(mut self, value: bool) -> Self {
+            self.channel_check_consent = ::std::option::Option::Some(value);
+            self
+        }
+        ///The id of the contact policy group to apply (seed 002, line 60).
+        pub fn with_contact_policy_group(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.contact_policy_group = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl CustomTags {
+        /// A `CustomTags` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                imageurl: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Reserved (Android): URL of an image to show in the notification (seed 002, line 349).
+        pub fn with_imageurl(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.imageurl = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        /// Sets `extra`.
+        ///
+        /// Adds one property that the schema does not name.
+        pub fn with_extra(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.extra.insert(key.into(), value.into());
+            self
+        }
+    }
+    impl DeliveryInfo {
+        /// A `DeliveryInfo` with its required property `code`, and every optional property left out.
+        pub fn new(
+            code: impl ::std::convert::Into<crate::generated::types::DeliveryCode>,
+        ) -> Self {
+            Self {
+                code: ::std::convert::Into::into(code),
+                delivery_channel: ::std::default::Default::default(),
+                delivery_status: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                destination: ::std::default::Default::default(),
+                destination_type: ::std::default::Default::default(),
+                time_stamp: ::std::default::Default::default(),
+            }
+        }
+        ///The delivery status code, a string.
+        pub fn with_code(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::DeliveryCode>,
+        ) -> Self {
+            self.code = ::std::convert::Into::into(value);
+            self
+        }
+        ///The channel, in upper case on the wire, for example `SMS`.
+        pub fn with_delivery_channel(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.delivery_channel = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The status name, for example `Delivered`.
+        pub fn with_delivery_status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.delivery_status = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Human-readable status (note the capital `D` on the wire), for example `Delivered`.
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The destination the status is for, for example a phone number.
+        pub fn with_destination(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.destination = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Kind of destination identifier, for example `msisdn`.
+        pub fn with_destination_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.destination_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Time of the status, for example `2016-07-20T17:13:17.908`. It carries no time zone, so it is a plain string, not an RFC 3339 date-time.
+        pub fn with_time_stamp(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.time_stamp = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl DeliveryInfoNotification {
+        /// A `DeliveryInfoNotification` with its required property `deliveryInfoNotification`, and every optional property left out.
+        pub fn new(
+            delivery_info_notification: impl ::std::convert::Into<
+                DeliveryInfoNotificationBody,
+            >,
+        ) -> Self {
+            Self {
+                delivery_info_notification: ::std::convert::Into::into(
+                    delivery_info_notification,
+                ),
+            }
+        }
+        ///The notification envelope.
+        pub fn with_delivery_info_notification(
+            mut self,
+            value: impl ::std::convert::Into<DeliveryInfoNotificationBody>,
+        ) -> Self {
+            self.delivery_info_notification = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl DeliveryInfoNotificationBody {
+        /// A `DeliveryInfoNotificationBody` with its required property `deliveryInfo`, and every optional property left out.
+        pub fn new(delivery_info: impl ::std::convert::Into<DeliveryInfo>) -> Self {
+            Self {
+                callback_data: ::std::default::Default::default(),
+                correlationid: ::std::default::Default::default(),
+                delivery_info: ::std::convert::Into::into(delivery_info),
+                transid: ::std::default::Default::default(),
+            }
+        }
+        ///The `callbackData` of the request, when one was given.
+        pub fn with_callback_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callback_data = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The `correlationid` of the request or destination, when one was given.
+        pub fn with_correlationid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.correlationid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The delivery status.
+        pub fn with_delivery_info(
+            mut self,
+            value: impl ::std::convert::Into<DeliveryInfo>,
+        ) -> Self {
+            self.delivery_info = ::std::convert::Into::into(value);
+            self
+        }
+        ///The transaction id returned in the `ResponseEntry` of the request.
+        pub fn with_transid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl Destination {
+        /// A `Destination` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                abc_user_id: ::std::default::Default::default(),
+                android_pushid: ::std::default::Default::default(),
+                chrome_pushid: ::std::default::Default::default(),
+                correlationid: ::std::default::Default::default(),
+                customerid: ::std::default::Default::default(),
+                email: ::std::default::Default::default(),
+                ios_pushid: ::std::default::Default::default(),
+                msisdn: ::std::default::Default::default(),
+                psid: ::std::default::Default::default(),
+                safari_pushid: ::std::default::Default::default(),
+                userid: ::std::default::Default::default(),
+                waid: ::std::default::Default::default(),
+            }
+        }
+        ///Apple Messages for Business user ids (seed 002, line 91).
+        pub fn with_abc_user_id(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.abc_user_id = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Android push ids (seed 002, line 91).
+        pub fn with_android_pushid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.android_pushid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Chrome web-push ids (seed 002, line 91).
+        pub fn with_chrome_pushid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.chrome_pushid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///A unique transaction id, up to 50 **bytes** (seed 002, line 92), used to match requests with responses; overrides the request's `correlationid` for this destination.
+        pub fn with_correlationid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.correlationid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Customer ids of the platform's customer profiles (seed 002, line 91).
+        pub fn with_customerid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.customerid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///E-mail addresses (seed 002, line 91).
+        pub fn with_email(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.email = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///iOS push ids (seed 002, line 91).
+        pub fn with_ios_pushid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.ios_pushid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Phone numbers, in E.164 format (required or recommended; older tenants might still accept other formats, seed 002, line 118).
+        pub fn with_msisdn(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.msisdn = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Facebook Messenger page-scoped user ids (seed 002, lines 91, 745).
+        pub fn with_psid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.psid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Safari web-push ids (seed 002, line 91).
+        pub fn with_safari_pushid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.safari_pushid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///App user ids; not in the list of seed 002, line 91, but used by the Android push sample (seed 002, line 329).
+        pub fn with_userid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.userid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///WhatsApp ids (seed 002, line 91).
+        pub fn with_waid(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.waid = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+    }
+    impl FbAirlineBoardingPassTemplate {
+        /// A `FbAirlineBoardingPassTemplate` with its required properties `intro_message`, `locale`, `boarding_pass`, and every optional property left out.
+        pub fn new(
+            intro_message: impl ::std::convert::Into<::std::string::String>,
+            locale: impl ::std::convert::Into<::std::string::String>,
+            boarding_pass: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbBoardingPass>,
+            >,
+        ) -> Self {
+            Self {
+                boarding_pass: boarding_pass
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                intro_message: ::std::convert::Into::into(intro_message),
+                locale: ::std::convert::Into::into(locale),
+                theme_color: ::std::default::Default::default(),
+            }
+        }
+        ///The boarding passes (seed 002, line 1530).
+        pub fn with_boarding_pass(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbBoardingPass>,
+            >,
+        ) -> Self {
+            self.boarding_pass = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///The introduction message (seed 002, line 1527).
+        pub fn with_intro_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intro_message = ::std::convert::Into::into(value);
+            self
+        }
+        ///Two-letter language and region code, for example `en_US` (seed 002, line 1528).
+        pub fn with_locale(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.locale = ::std::convert::Into::into(value);
+            self
+        }
+        ///Background colour, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1529).
+        pub fn with_theme_color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.theme_color = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbAirlineCheckinTemplate {
+        /// A `FbAirlineCheckinTemplate` with its required properties `intro_message`, `locale`, `pnr_number`, `flight_info`, `checkin_url`, and every optional property left out.
+        pub fn new(
+            intro_message: impl ::std::convert::Into<::std::string::String>,
+            locale: impl ::std::convert::Into<::std::string::String>,
+            pnr_number: impl ::std::convert::Into<::std::string::String>,
+            flight_info: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbFlightInfo>,
+            >,
+            checkin_url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                checkin_url: ::std::convert::Into::into(checkin_url),
+                flight_info: flight_info
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                intro_message: ::std::convert::Into::into(intro_message),
+                locale: ::std::convert::Into::into(locale),
+                pnr_number: ::std::convert::Into::into(pnr_number),
+                theme_color: ::std::default::Default::default(),
+            }
+        }
+        ///URL where passengers check in (seed 002, line 1445).
+        pub fn with_checkin_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.checkin_url = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flights (seed 002, line 1444).
+        pub fn with_flight_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbFlightInfo>,
+            >,
+        ) -> Self {
+            self.flight_info = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///The introduction message (seed 002, line 1440).
+        pub fn with_intro_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intro_message = ::std::convert::Into::into(value);
+            self
+        }
+        ///Two-letter language and region code, for example `en_US` (seed 002, line 1441).
+        pub fn with_locale(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.locale = ::std::convert::Into::into(value);
+            self
+        }
+        ///The passenger name record number (seed 002, line 1443).
+        pub fn with_pnr_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pnr_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///Background colour, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1442).
+        pub fn with_theme_color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.theme_color = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbAirlineItineraryTemplate {
+        /// A `FbAirlineItineraryTemplate` with its required properties `intro_message`, `locale`, `pnr_number`, `passenger_info`, `flight_info`, `passenger_segment_info`, `total_price`, `currency`, and every optional property left out.
+        pub fn new(
+            intro_message: impl ::std::convert::Into<::std::string::String>,
+            locale: impl ::std::convert::Into<::std::string::String>,
+            pnr_number: impl ::std::convert::Into<::std::string::String>,
+            passenger_info: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbPassengerInfo>,
+            >,
+            flight_info: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbItineraryFlightInfo>,
+            >,
+            passenger_segment_info: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbPassengerSegmentInfo>,
+            >,
+            total_price: impl ::std::convert::Into<NumberOrString>,
+            currency: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                base_price: ::std::default::Default::default(),
+                currency: ::std::convert::Into::into(currency),
+                flight_info: flight_info
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                intro_message: ::std::convert::Into::into(intro_message),
+                locale: ::std::convert::Into::into(locale),
+                passenger_info: passenger_info
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                passenger_segment_info: passenger_segment_info
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                pnr_number: ::std::convert::Into::into(pnr_number),
+                price_info: ::std::default::Default::default(),
+                tax: ::std::default::Default::default(),
+                theme_color: ::std::default::Default::default(),
+                total_price: ::std::convert::Into::into(total_price),
+            }
+        }
+        ///Base price amount (seed 002, line 1205); a string in the sample.
+        pub fn with_base_price(
+            mut self,
+            value: impl ::std::convert::Into<NumberOrString>,
+        ) -> Self {
+            self.base_price = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Currency code, for example `USD` (seed 002, line 1208).
+        pub fn with_currency(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.currency = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flights (seed 002, line 1202).
+        pub fn with_flight_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbItineraryFlightInfo>,
+            >,
+        ) -> Self {
+            self.flight_info = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///The introduction message (seed 002, line 1197).
+        pub fn with_intro_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intro_message = ::std::convert::Into::into(value);
+            self
+        }
+        ///Two-letter language and region code, for example `en_US` (seed 002, line 1198).
+        pub fn with_locale(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.locale = ::std::convert::Into::into(value);
+            self
+        }
+        ///The passengers (seed 002, line 1201).
+        pub fn with_passenger_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbPassengerInfo>,
+            >,
+        ) -> Self {
+            self.passenger_info = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///Information unique to a passenger and segment pair (seed 002, line 1203).
+        pub fn with_passenger_segment_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbPassengerSegmentInfo>,
+            >,
+        ) -> Self {
+            self.passenger_segment_info = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///The passenger name record number (seed 002, line 1200).
+        pub fn with_pnr_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pnr_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///Itemised price information (seed 002, line 1204).
+        pub fn with_price_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbPriceInfo>,
+            >,
+        ) -> Self {
+            self.price_info = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Tax amount (seed 002, line 1206); a string in the sample.
+        pub fn with_tax(
+            mut self,
+            value: impl ::std::convert::Into<NumberOrString>,
+        ) -> Self {
+            self.tax = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Background colour of the attachment, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1199).
+        pub fn with_theme_color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.theme_color = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Total price of the booking (seed 002, line 1207); a string in the sample.
+        pub fn with_total_price(
+            mut self,
+            value: impl ::std::convert::Into<NumberOrString>,
+        ) -> Self {
+            self.total_price = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbAirlineUpdateTemplate {
+        /// A `FbAirlineUpdateTemplate` with its required properties `update_type`, `locale`, `pnr_number`, `update_flight_info`, and every optional property left out.
+        pub fn new(
+            update_type: impl ::std::convert::Into<
+                crate::generated::types::FbFlightUpdateType,
+            >,
+            locale: impl ::std::convert::Into<::std::string::String>,
+            pnr_number: impl ::std::convert::Into<::std::string::String>,
+            update_flight_info: impl ::std::convert::Into<FbFlightInfo>,
+        ) -> Self {
+            Self {
+                intro_message: ::std::default::Default::default(),
+                locale: ::std::convert::Into::into(locale),
+                pnr_number: ::std::convert::Into::into(pnr_number),
+                theme_color: ::std::default::Default::default(),
+                update_flight_info: ::std::convert::Into::into(update_flight_info),
+                update_type: ::std::convert::Into::into(update_type),
+            }
+        }
+        ///The introduction message (seed 002, line 1739).
+        pub fn with_intro_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.intro_message = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Two-letter language and region code, for example `en_US` (seed 002, line 1745).
+        pub fn with_locale(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.locale = ::std::convert::Into::into(value);
+            self
+        }
+        ///The passenger name record number (seed 002, line 1747).
+        pub fn with_pnr_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pnr_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///Background colour, an RGB hexadecimal string; `#009ddc` by default (seed 002, line 1746).
+        pub fn with_theme_color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.theme_color = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The flight (seed 002, line 1748).
+        pub fn with_update_flight_info(
+            mut self,
+            value: impl ::std::convert::Into<FbFlightInfo>,
+        ) -> Self {
+            self.update_flight_info = ::std::convert::Into::into(value);
+            self
+        }
+        ///Type of update (seed 002, line 1740).
+        pub fn with_update_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbFlightUpdateType>,
+        ) -> Self {
+            self.update_type = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbAirport {
+        /// A `FbAirport` with its required properties `airport_code`, `city`, and every optional property left out.
+        pub fn new(
+            airport_code: impl ::std::convert::Into<::std::string::String>,
+            city: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                airport_code: ::std::convert::Into::into(airport_code),
+                city: ::std::convert::Into::into(city),
+                gate: ::std::default::Default::default(),
+                terminal: ::std::default::Default::default(),
+            }
+        }
+        ///The airport code (seed 002, line 1406).
+        pub fn with_airport_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.airport_code = ::std::convert::Into::into(value);
+            self
+        }
+        ///The city name (seed 002, line 1407).
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = ::std::convert::Into::into(value);
+            self
+        }
+        ///The gate number (seed 002, line 1409).
+        pub fn with_gate(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.gate = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The terminal number (seed 002, line 1408).
+        pub fn with_terminal(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.terminal = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbAudioAttachment {
+        /// A `FbAudioAttachment` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<FbMediaPayload>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        ///URL of the audio (seed 002, line 838).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<FbMediaPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbBoardingPass {
+        /// A `FbBoardingPass` with its required properties `passenger_name`, `pnr_number`, `logo_image_url`, `above_bar_code_image_url`, `flight_info`, and every optional property left out.
+        pub fn new(
+            passenger_name: impl ::std::convert::Into<::std::string::String>,
+            pnr_number: impl ::std::convert::Into<::std::string::String>,
+            logo_image_url: impl ::std::convert::Into<::std::string::String>,
+            above_bar_code_image_url: impl ::std::convert::Into<::std::string::String>,
+            flight_info: impl ::std::convert::Into<FbFlightInfo>,
+        ) -> Self {
+            Self {
+                above_bar_code_image_url: ::std::convert::Into::into(
+                    above_bar_code_image_url,
+                ),
+                auxiliary_fields: ::std::default::Default::default(),
+                barcode_image_url: ::std::default::Default::default(),
+                flight_info: ::std::convert::Into::into(flight_info),
+                header_image_url: ::std::default::Default::default(),
+                header_text_field: ::std::default::Default::default(),
+                logo_image_url: ::std::convert::Into::into(logo_image_url),
+                passenger_name: ::std::convert::Into::into(passenger_name),
+                pnr_number: ::std::convert::Into::into(pnr_number),
+                qr_code: ::std::default::Default::default(),
+                seat: ::std::default::Default::default(),
+                secondary_fields: ::std::default::Default::default(),
+                travel_class: ::std::default::Default::default(),
+            }
+        }
+        ///URL of the thin image above the bar code (seed 002, line 1687).
+        pub fn with_above_bar_code_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.above_bar_code_image_url = ::std::convert::Into::into(value);
+            self
+        }
+        ///Flexible information for the auxiliary section; up to 5 fields (seed 002, line 1680).
+        pub fn with_auxiliary_fields(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbBoardingPassField>,
+            >,
+        ) -> Self {
+            self.auxiliary_fields = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///URL of the bar code image; required unless `qr_code` is given (seed 002, line 1686).
+        pub fn with_barcode_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.barcode_image_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The flight (seed 002, line 1688).
+        pub fn with_flight_info(
+            mut self,
+            value: impl ::std::convert::Into<FbFlightInfo>,
+        ) -> Self {
+            self.flight_info = ::std::convert::Into::into(value);
+            self
+        }
+        ///URL of the header image (seed 002, line 1683).
+        pub fn with_header_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.header_image_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Text of the header field (seed 002, line 1684).
+        pub fn with_header_text_field(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.header_text_field = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///URL of the logo image (seed 002, line 1682).
+        pub fn with_logo_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.logo_image_url = ::std::convert::Into::into(value);
+            self
+        }
+        ///The passenger name (seed 002, line 1672).
+        pub fn with_passenger_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.passenger_name = ::std::convert::Into::into(value);
+            self
+        }
+        ///The passenger name record number (seed 002, line 1673).
+        pub fn with_pnr_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pnr_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///Aztec or QR code; required unless `barcode_image_url` is given (seed 002, line 1685).
+        pub fn with_qr_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.qr_code = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Seat number of the passenger (seed 002, line 1679).
+        pub fn with_seat(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.seat = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Flexible information for the secondary section; up to 5 fields (seed 002, line 1681).
+        pub fn with_secondary_fields(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbBoardingPassField>,
+            >,
+        ) -> Self {
+            self.secondary_fields = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///The travel class (seed 002, line 1674).
+        pub fn with_travel_class(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbTravelClass>,
+        ) -> Self {
+            self.travel_class = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbBoardingPassField {
+        /// A `FbBoardingPassField` with its required properties `label`, `value`, and every optional property left out.
+        pub fn new(
+            label: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                label: ::std::convert::Into::into(label),
+                value: ::std::convert::Into::into(value),
+            }
+        }
+        ///Label of the field (seed 002, line 1724).
+        pub fn with_label(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.label = ::std::convert::Into::into(value);
+            self
+        }
+        ///Value of the field (seed 002, line 1725).
+        pub fn with_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbButtonTemplate {
+        /// A `FbButtonTemplate` with its required property `text`, and every optional property left out.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                buttons: ::std::default::Default::default(),
+                text: ::std::convert::Into::into(text),
+            }
+        }
+        ///Call-to-action buttons; up to 3 (seed 002, line 1033).
+        pub fn with_buttons(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<crate::generated::types::FbButton>,
+            >,
+        ) -> Self {
+            self.buttons = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///The text in the main body (seed 002, line 989).
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbFileAttachment {
+        /// A `FbFileAttachment` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<FbMediaPayload>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        ///URL of the file (seed 002, line 884).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<FbMediaPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbFlightInfo {
+        /// A `FbFlightInfo` with its required properties `flight_number`, `departure_airport`, `arrival_airport`, `flight_schedule`, and every optional property left out.
+        pub fn new(
+            flight_number: impl ::std::convert::Into<::std::string::String>,
+            departure_airport: impl ::std::convert::Into<FbAirport>,
+            arrival_airport: impl ::std::convert::Into<FbAirport>,
+            flight_schedule: impl ::std::convert::Into<FbFlightSchedule>,
+        ) -> Self {
+            Self {
+                arrival_airport: ::std::convert::Into::into(arrival_airport),
+                departure_airport: ::std::convert::Into::into(departure_airport),
+                flight_number: ::std::convert::Into::into(flight_number),
+                flight_schedule: ::std::convert::Into::into(flight_schedule),
+            }
+        }
+        ///The arrival airport (seed 002, line 1501).
+        pub fn with_arrival_airport(
+            mut self,
+            value: impl ::std::convert::Into<FbAirport>,
+        ) -> Self {
+            self.arrival_airport = ::std::convert::Into::into(value);
+            self
+        }
+        ///The departure airport (seed 002, line 1500).
+        pub fn with_departure_airport(
+            mut self,
+            value: impl ::std::convert::Into<FbAirport>,
+        ) -> Self {
+            self.departure_airport = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flight number (seed 002, line 1499).
+        pub fn with_flight_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.flight_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flight schedule (seed 002, line 1502).
+        pub fn with_flight_schedule(
+            mut self,
+            value: impl ::std::convert::Into<FbFlightSchedule>,
+        ) -> Self {
+            self.flight_schedule = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbFlightSchedule {
+        /// A `FbFlightSchedule` with its required property `departure_time`, and every optional property left out.
+        pub fn new(
+            departure_time: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                arrival_time: ::std::default::Default::default(),
+                boarding_time: ::std::default::Default::default(),
+                departure_time: ::std::convert::Into::into(departure_time),
+            }
+        }
+        ///Arrival time, arrival airport time zone (seed 002, line 1416).
+        pub fn with_arrival_time(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.arrival_time = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Boarding time, departure airport time zone (seed 002, line 1414).
+        pub fn with_boarding_time(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.boarding_time = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Departure time, departure airport time zone (seed 002, line 1415).
+        pub fn with_departure_time(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.departure_time = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbGenericElement {
+        /// A `FbGenericElement` with its required property `title`, and every optional property left out.
+        pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                buttons: ::std::default::Default::default(),
+                image_url: ::std::default::Default::default(),
+                item_url: ::std::default::Default::default(),
+                subtitle: ::std::default::Default::default(),
+                title: ::std::convert::Into::into(title),
+            }
+        }
+        ///Call-to-action buttons; up to 3 (seed 002, line 909).
+        pub fn with_buttons(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<crate::generated::types::FbButton>,
+            >,
+        ) -> Self {
+            self.buttons = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///The bubble image (seed 002, line 907).
+        pub fn with_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.image_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///URL opened when the bubble is tapped (seed 002, line 906).
+        pub fn with_item_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.item_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Bubble subtitle, up to 80 characters (seed 002, line 908).
+        pub fn with_subtitle(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.subtitle = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Bubble title, up to 80 characters (seed 002, line 905).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbGenericTemplate {
+        /// A `FbGenericTemplate` with its required property `elements`, and every optional property left out.
+        pub fn new(
+            elements: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbGenericElement>,
+            >,
+        ) -> Self {
+            Self {
+                elements: elements.into_iter().map(::std::convert::Into::into).collect(),
+            }
+        }
+        ///The bubbles; up to 10 images per message (seed 002, line 902).
+        pub fn with_elements(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbGenericElement>,
+            >,
+        ) -> Self {
+            self.elements = value.into_iter().map(::std::convert::Into::into).collect();
+            self
+        }
+    }
+    impl FbImageAttachment {
+        /// A `FbImageAttachment` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<FbMediaPayload>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        ///URL of the image (seed 002, line 815).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<FbMediaPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbItineraryFlightInfo {
+        /// A `FbItineraryFlightInfo` with its required properties `connection_id`, `segment_id`, `flight_number`, `departure_airport`, `arrival_airport`, `flight_schedule`, `travel_class`, and every optional property left out.
+        pub fn new(
+            connection_id: impl ::std::convert::Into<::std::string::String>,
+            segment_id: impl ::std::convert::Into<::std::string::String>,
+            flight_number: impl ::std::convert::Into<::std::string::String>,
+            departure_airport: impl ::std::convert::Into<FbAirport>,
+            arrival_airport: impl ::std::convert::Into<FbAirport>,
+            flight_schedule: impl ::std::convert::Into<FbFlightSchedule>,
+            travel_class: impl ::std::convert::Into<
+                crate::generated::types::FbTravelClass,
+            >,
+        ) -> Self {
+            Self {
+                aircraft_type: ::std::default::Default::default(),
+                arrival_airport: ::std::convert::Into::into(arrival_airport),
+                connection_id: ::std::convert::Into::into(connection_id),
+                departure_airport: ::std::convert::Into::into(departure_airport),
+                flight_number: ::std::convert::Into::into(flight_number),
+                flight_schedule: ::std::convert::Into::into(flight_schedule),
+                segment_id: ::std::convert::Into::into(segment_id),
+                travel_class: ::std::convert::Into::into(travel_class),
+            }
+        }
+        ///The aircraft type (seed 002, line 1388).
+        pub fn with_aircraft_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.aircraft_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The arrival airport (seed 002, line 1390).
+        pub fn with_arrival_airport(
+            mut self,
+            value: impl ::std::convert::Into<FbAirport>,
+        ) -> Self {
+            self.arrival_airport = ::std::convert::Into::into(value);
+            self
+        }
+        ///A unique id within the itinerary grouping the segments of a connection (seed 002, line 1385).
+        pub fn with_connection_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.connection_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///The departure airport (seed 002, line 1389).
+        pub fn with_departure_airport(
+            mut self,
+            value: impl ::std::convert::Into<FbAirport>,
+        ) -> Self {
+            self.departure_airport = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flight number (seed 002, line 1387).
+        pub fn with_flight_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.flight_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///The flight schedule (seed 002, line 1391, where it is misnamed `flight_airport`).
+        pub fn with_flight_schedule(
+            mut self,
+            value: impl ::std::convert::Into<FbFlightSchedule>,
+        ) -> Self {
+            self.flight_schedule = ::std::convert::Into::into(value);
+            self
+        }
+        ///The segment id of the `passenger_segment_info` entry (seed 002, line 1386).
+        pub fn with_segment_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.segment_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///The travel class (seed 002, line 1392).
+        pub fn with_travel_class(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbTravelClass>,
+        ) -> Self {
+            self.travel_class = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbMediaPayload {
+        /// A `FbMediaPayload` with its required property `url`, and every optional property left out.
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                url: ::std::convert::Into::into(url),
+            }
+        }
+        ///URL of the image, audio, video or file.
+        pub fn with_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbMessage {
+        /// A `FbMessage` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                attachment: ::std::default::Default::default(),
+                messaging_type: ::std::default::Default::default(),
+                notification_type: ::std::default::Default::default(),
+                quick_replies: ::std::default::Default::default(),
+                sender_action: ::std::default::Default::default(),
+                tag: ::std::default::Default::default(),
+                text: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+            }
+        }
+        ///Media or template attachment (seed 002, line 753).
+        pub fn with_attachment(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbAttachment>,
+        ) -> Self {
+            self.attachment = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The messaging type (seed 002, line 772).
+        pub fn with_messaging_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::MessagingType>,
+        ) -> Self {
+            self.messaging_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Notification with or without sound (seed 002, line 759).
+        pub fn with_notification_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbNotificationType>,
+        ) -> Self {
+            self.notification_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Quick-reply buttons shown above the composer; they disappear once one is tapped. Up to 10 buttons (seed 002, line 1840; table at line 771).
+        pub fn with_quick_replies(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbQuickReply>,
+            >,
+        ) -> Self {
+            self.quick_replies = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Typing indicator or read receipt (seed 002, line 763).
+        pub fn with_sender_action(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::SenderAction>,
+        ) -> Self {
+            self.sender_action = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Message tag, required when `messaging_type` is `MESSAGE_TAG`; the message must match the tag's allowed use case, for example `ACCOUNT_UPDATE` (seed 002, lines 729, 778-781; the list of tags is on the Messenger Node page).
+        pub fn with_tag(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The message text (seed 002, line 752). May contain SmartLink placeholders.
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Not in the parameter table; every Messenger text sample sends `"conversation"` (seed 002, lines 739, 1909, 1976).
+        pub fn with_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl FbPassengerInfo {
+        /// A `FbPassengerInfo` with its required properties `passenger_id`, `name`, and every optional property left out.
+        pub fn new(
+            passenger_id: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                name: ::std::convert::Into::into(name),
+                passenger_id: ::std::convert::Into::into(passenger_id),
+                ticket_number: ::std::default::Default::default(),
+            }
+        }
+        ///Full name of the passenger (seed 002, line 1380).
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::convert::Into::into(value);
+            self
+        }
+        ///A unique passenger identification (seed 002, line 1378).
+        pub fn with_passenger_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.passenger_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///The ticket number (seed 002, line 1379).
+        pub fn with_ticket_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ticket_number = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbPassengerSegmentInfo {
+        /// A `FbPassengerSegmentInfo` with its required properties `segment_id`, `passenger_id`, `seat`, `seat_type`, `product_info`, and every optional property left out.
+        pub fn new(
+            segment_id: impl ::std::convert::Into<::std::string::String>,
+            passenger_id: impl ::std::convert::Into<::std::string::String>,
+            seat: impl ::std::convert::Into<::std::string::String>,
+            seat_type: impl ::std::convert::Into<::std::string::String>,
+            product_info: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbProductInfo>,
+            >,
+        ) -> Self {
+            Self {
+                passenger_id: ::std::convert::Into::into(passenger_id),
+                product_info: product_info
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                seat: ::std::convert::Into::into(seat),
+                seat_type: ::std::convert::Into::into(seat_type),
+                segment_id: ::std::convert::Into::into(segment_id),
+            }
+        }
+        ///The passenger id of a `passenger_info` entry (seed 002, line 1398).
+        pub fn with_passenger_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.passenger_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Products the passenger purchased; up to 4 (seed 002, line 1401). Typed String in the table, an array of title/value objects in the sample.
+        pub fn with_product_info(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbProductInfo>,
+            >,
+        ) -> Self {
+            self.product_info = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///Seat number of the passenger (seed 002, line 1399).
+        pub fn with_seat(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.seat = ::std::convert::Into::into(value);
+            self
+        }
+        ///Seat type, for example `Economy comfort` (seed 002, line 1400).
+        pub fn with_seat_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.seat_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///A unique id within the itinerary identifying a segment (seed 002, line 1397).
+        pub fn with_segment_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.segment_id = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbPhoneNumberButton {
+        /// A `FbPhoneNumberButton` with its required properties `title`, `payload`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            payload: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+                title: ::std::convert::Into::into(title),
+            }
+        }
+        ///The phone number to call, with country code (seed 002, line 1016).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+        ///The button title.
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbPostbackButton {
+        /// A `FbPostbackButton` with its required properties `title`, `payload`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            payload: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+                title: ::std::convert::Into::into(title),
+            }
+        }
+        ///Data of the event raised when the button is clicked (seed 002, line 1042).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+        ///The button title (seed 002, line 1040).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbPriceInfo {
+        /// A `FbPriceInfo` with its required properties `title`, `amount`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            amount: impl ::std::convert::Into<NumberOrString>,
+        ) -> Self {
+            Self {
+                amount: ::std::convert::Into::into(amount),
+                currency: ::std::default::Default::default(),
+                title: ::std::convert::Into::into(title),
+            }
+        }
+        ///The amount; a string in the sample (seed 002, line 1351).
+        pub fn with_amount(
+            mut self,
+            value: impl ::std::convert::Into<NumberOrString>,
+        ) -> Self {
+            self.amount = ::std::convert::Into::into(value);
+            self
+        }
+        ///Currency code of the amount.
+        pub fn with_currency(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.currency = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Title of the price item.
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbProductInfo {
+        /// A `FbProductInfo` with its required properties `title`, `value`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                title: ::std::convert::Into::into(title),
+                value: ::std::convert::Into::into(value),
+            }
+        }
+        ///The product title (seed 002, line 1425).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+        ///The product description (seed 002, line 1426).
+        pub fn with_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbQuickReply {
+        /// A `FbQuickReply` with its required property `content_type`, and every optional property left out.
+        pub fn new(
+            content_type: impl ::std::convert::Into<
+                crate::generated::types::FbQuickReplyContentType,
+            >,
+        ) -> Self {
+            Self {
+                content_type: ::std::convert::Into::into(content_type),
+                image_url: ::std::default::Default::default(),
+                payload: ::std::default::Default::default(),
+                title: ::std::default::Default::default(),
+            }
+        }
+        ///Type of content (seed 002, line 1843).
+        pub fn with_content_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                crate::generated::types::FbQuickReplyContentType,
+            >,
+        ) -> Self {
+            self.content_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///URL of an image shown on the button (seed 002, line 1849).
+        pub fn with_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.image_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Custom data sent back through the webhook when tapped, up to 1000 characters (seed 002, line 1848). Required when `content_type` is `text`.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payload = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Caption of the button, up to 20 characters (seed 002, line 1847). Required when `content_type` is `text`.
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl FbReceiptAddress {
+        /// A `FbReceiptAddress` with its required properties `street_1`, `city`, `postal_code`, `state`, `country`, and every optional property left out.
+        pub fn new(
+            street_1: impl ::std::convert::Into<::std::string::String>,
+            city: impl ::std::convert::Into<::std::string::String>,
+            postal_code: impl ::std::convert::Into<::std::string::String>,
+            state: impl ::std::convert::Into<::std::string::String>,
+            country: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city: ::std::convert::Into::into(city),
+                country: ::std::convert::Into::into(country),
+                postal_code: ::std::convert::Into::into(postal_code),
+                state: ::std::convert::Into::into(state),
+                street_1: ::std::convert::Into::into(street_1),
+                street_2: ::std::default::Default::default(),
+            }
+        }
+        ///The city (seed 002, line 1166).
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = ::std::convert::Into::into(value);
+            self
+        }
+        ///Two-letter country abbreviation (seed 002, line 1169).
+        pub fn with_country(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.country = ::std::convert::Into::into(value);
+            self
+        }
+        ///The postal code (seed 002, line 1167).
+        pub fn with_postal_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.postal_code = ::std::convert::Into::into(value);
+            self
+        }
+        ///State abbreviation (seed 002, line 1168).
+        pub fn with_state(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.state = ::std::convert::Into::into(value);
+            self
+        }
+        ///Street address, line 1 (seed 002, line 1164).
+        pub fn with_street_1(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.street_1 = ::std::convert::Into::into(value);
+            self
+        }
+        ///Street address, line 2 (seed 002, line 1165).
+        pub fn with_street_2(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.street_2 = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbReceiptAdjustment {
+        /// A `FbReceiptAdjustment` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                amount: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+            }
+        }
+        ///The adjusted amount (seed 002, line 1183).
+        pub fn with_amount(mut self, value: f64) -> Self {
+            self.amount = ::std::option::Option::Some(value);
+            self
+        }
+        ///Name of the adjustment (seed 002, line 1182).
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl FbReceiptElement {
+        /// A `FbReceiptElement` with its required property `title`, and every optional property left out.
+        pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                currency: ::std::default::Default::default(),
+                image_url: ::std::default::Default::default(),
+                price: ::std::default::Default::default(),
+                quantity: ::std::default::Default::default(),
+                subtitle: ::std::default::Default::default(),
+                title: ::std::convert::Into::into(title),
+            }
+        }
+        ///Currency of the price (seed 002, line 1158).
+        pub fn with_currency(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.currency = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Image URL of the item (seed 002, line 1159).
+        pub fn with_image_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.image_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Price of the item (seed 002, line 1157).
+        pub fn with_price(mut self, value: f64) -> Self {
+            self.price = ::std::option::Option::Some(value);
+            self
+        }
+        ///Quantity of the item (seed 002, line 1156).
+        pub fn with_quantity(mut self, value: i64) -> Self {
+            self.quantity = ::std::option::Option::Some(value);
+            self
+        }
+        ///Subtitle of the item (seed 002, line 1155).
+        pub fn with_subtitle(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.subtitle = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Title of the item (seed 002, line 1154).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbReceiptSummary {
+        /// A `FbReceiptSummary` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                shipping_cost: ::std::default::Default::default(),
+                subtotal: ::std::default::Default::default(),
+                total_cost: ::std::default::Default::default(),
+                total_tax: ::std::default::Default::default(),
+            }
+        }
+        ///The cost of shipping (seed 002, line 1175).
+        pub fn with_shipping_cost(mut self, value: f64) -> Self {
+            self.shipping_cost = ::std::option::Option::Some(value);
+            self
+        }
+        ///The subtotal (seed 002, line 1174).
+        pub fn with_subtotal(mut self, value: f64) -> Self {
+            self.subtotal = ::std::option::Option::Some(value);
+            self
+        }
+        ///The total cost (seed 002, line 1177).
+        pub fn with_total_cost(mut self, value: f64) -> Self {
+            self.total_cost = ::std::option::Option::Some(value);
+            self
+        }
+        ///The total tax (seed 002, line 1176).
+        pub fn with_total_tax(mut self, value: f64) -> Self {
+            self.total_tax = ::std::option::Option::Some(value);
+            self
+        }
+    }
+    impl FbReceiptTemplate {
+        /// A `FbReceiptTemplate` with its required properties `recipient_name`, `order_number`, `currency`, `payment_method`, `elements`, `summary`, and every optional property left out.
+        pub fn new(
+            recipient_name: impl ::std::convert::Into<::std::string::String>,
+            order_number: impl ::std::convert::Into<::std::string::String>,
+            currency: impl ::std::convert::Into<::std::string::String>,
+            payment_method: impl ::std::convert::Into<::std::string::String>,
+            elements: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbReceiptElement>,
+            >,
+            summary: impl ::std::convert::Into<FbReceiptSummary>,
+        ) -> Self {
+            Self {
+                address: ::std::default::Default::default(),
+                adjustments: ::std::default::Default::default(),
+                currency: ::std::convert::Into::into(currency),
+                elements: elements.into_iter().map(::std::convert::Into::into).collect(),
+                order_number: ::std::convert::Into::into(order_number),
+                order_url: ::std::default::Default::default(),
+                payment_method: ::std::convert::Into::into(payment_method),
+                recipient_name: ::std::convert::Into::into(recipient_name),
+                summary: ::std::convert::Into::into(summary),
+                timestamp: ::std::default::Default::default(),
+            }
+        }
+        ///Shipping address (seed 002, line 1062).
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<FbReceiptAddress>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Payment adjustments (seed 002, lines 1073-1076).
+        pub fn with_adjustments(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbReceiptAdjustment>,
+            >,
+        ) -> Self {
+            self.adjustments = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Currency of the order (seed 002, line 1050).
+        pub fn with_currency(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.currency = ::std::convert::Into::into(value);
+            self
+        }
+        ///The items of the order (seed 002, lines 1054-1060).
+        pub fn with_elements(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<FbReceiptElement>,
+            >,
+        ) -> Self {
+            self.elements = value.into_iter().map(::std::convert::Into::into).collect();
+            self
+        }
+        ///The order number (seed 002, line 1049).
+        pub fn with_order_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.order_number = ::std::convert::Into::into(value);
+            self
+        }
+        ///URL of the order (seed 002, line 1053).
+        pub fn with_order_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.order_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Payment method details (seed 002, line 1051).
+        pub fn with_payment_method(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payment_method = ::std::convert::Into::into(value);
+            self
+        }
+        ///The recipient's name (seed 002, line 1048).
+        pub fn with_recipient_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.recipient_name = ::std::convert::Into::into(value);
+            self
+        }
+        ///Payment summary (seed 002, line 1068).
+        pub fn with_summary(
+            mut self,
+            value: impl ::std::convert::Into<FbReceiptSummary>,
+        ) -> Self {
+            self.summary = ::std::convert::Into::into(value);
+            self
+        }
+        ///Timestamp of the order; must be a unique number (seed 002, line 1052).
+        pub fn with_timestamp(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.timestamp = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl FbTemplateAttachment {
+        /// A `FbTemplateAttachment` with its required property `payload`, and every optional property left out.
+        pub fn new(
+            payload: impl ::std::convert::Into<
+                crate::generated::types::FbTemplatePayload,
+            >,
+        ) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        ///The template, tagged by `template_type` (seed 002, line 791).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::FbTemplatePayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbVideoAttachment {
+        /// A `FbVideoAttachment` with its required property `payload`, and every optional property left out.
+        pub fn new(payload: impl ::std::convert::Into<FbMediaPayload>) -> Self {
+            Self {
+                payload: ::std::convert::Into::into(payload),
+            }
+        }
+        ///URL of the video (seed 002, line 861).
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<FbMediaPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl FbWebUrlButton {
+        /// A `FbWebUrlButton` with its required properties `title`, `url`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                title: ::std::convert::Into::into(title),
+                url: ::std::convert::Into::into(url),
+            }
+        }
+        ///The button title (seed 002, line 1040).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+        ///URL opened in a browser when the button is tapped (seed 002, line 1041).
+        pub fn with_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl InteractiveButton {
+        /// An `InteractiveButton` with its required properties `pos`, `action`, and every optional property left out.
+        pub fn new(
+            pos: i64,
+            action: impl ::std::convert::Into<crate::generated::types::InteractiveAction>,
+        ) -> Self {
+            Self {
+                action: ::std::convert::Into::into(action),
+                identifier: ::std::default::Default::default(),
+                pos,
+                value: ::std::default::Default::default(),
+            }
+        }
+        ///Action of the button (seed 002, line 568).
+        pub fn with_action(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::InteractiveAction>,
+        ) -> Self {
+            self.action = ::std::convert::Into::into(value);
+            self
+        }
+        ///Identifier of the button, which depends on the category: for `DOUBLE_SHOPNOW_CANCEL`, identifier 1 is `SHOPNOW` and identifier 2 is `CANCEL` (seed 002, lines 578-580).
+        pub fn with_identifier(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identifier = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Position of the button, either 1 or 2 (seed 002, line 567).
+        pub fn with_pos(mut self, value: i64) -> Self {
+            self.pos = value;
+            self
+        }
+        ///The value for the action: a URL for `OPENURL` and `OPENWEBVIEW`, an app page for `DEEPLINK`, the content to share for `SHARE` (seed 002, lines 571-582).
+        pub fn with_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl IosPush {
+        /// An `IosPush` with its required property `text`, and every optional property left out.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                extras: ::std::default::Default::default(),
+                text: ::std::convert::Into::into(text),
+                title: ::std::default::Default::default(),
+            }
+        }
+        ///iOS extras (seed 002, line 390).
+        pub fn with_extras(
+            mut self,
+            value: impl ::std::convert::Into<IosPushExtras>,
+        ) -> Self {
+            self.extras = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///iOS-specific message text (seed 002, line 389).
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::convert::Into::into(value);
+            self
+        }
+        ///Message title (seed 002, line 405).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl IosPushExtras {
+        /// An `IosPushExtras` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                attachmenturl: ::std::default::Default::default(),
+                badge: ::std::default::Default::default(),
+                collapse_key: ::std::default::Default::default(),
+                customtags: ::std::default::Default::default(),
+                html: ::std::default::Default::default(),
+                notificationaction: ::std::default::Default::default(),
+                silentpush: ::std::default::Default::default(),
+                sound: ::std::default::Default::default(),
+                time_to_live: ::std::default::Default::default(),
+                url: ::std::default::Default::default(),
+            }
+        }
+        ///URL of a media attachment (listed in seed 002, line 401).
+        pub fn with_attachmenturl(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attachmenturl = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Number displayed as badge of the app icon; typed String (seed 002, line 415).
+        pub fn with_badge(
+            mut self,
+            value: impl ::std::convert::Into<IntegerOrString>,
+        ) -> Self {
+            self.badge = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///A newer message with the same key replaces an older one (listed in seed 002, line 400).
+        pub fn with_collapse_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.collapse_key = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///User-defined key-value pairs (seed 002, line 427).
+        pub fn with_customtags(
+            mut self,
+            value: impl ::std::convert::Into<CustomTags>,
+        ) -> Self {
+            self.customtags = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///HTML content carried by the notification (listed in seed 002, line 397).
+        pub fn with_html(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.html = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Action when the notification is clicked (seed 002, line 428).
+        pub fn with_notificationaction(
+            mut self,
+            value: impl ::std::convert::Into<PushNotificationAction>,
+        ) -> Self {
+            self.notificationaction = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///If true, the app receives the message without a notification shown to the customer (seed 002, lines 422-426).
+        pub fn with_silentpush(
+            mut self,
+            value: impl ::std::convert::Into<BooleanFlag>,
+        ) -> Self {
+            self.silentpush = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sound played when the notification is delivered: `default` or the name of a custom sound (seed 002, lines 416-420).
+        pub fn with_sound(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sound = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Expiry time of the message in seconds; typed String (seed 002, line 421).
+        pub fn with_time_to_live(
+            mut self,
+            value: impl ::std::convert::Into<IntegerOrString>,
+        ) -> Self {
+            self.time_to_live = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///URL carried by the notification (listed in seed 002, line 396).
+        pub fn with_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessageTemplate {
+        /// A `MessageTemplate` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                parameters: ::std::default::Default::default(),
+                template: ::std::default::Default::default(),
+            }
+        }
+        ///Values substituted into the template, by parameter name. The number of entries depends on the template (seed 002, line 151).
+        pub fn with_parameters(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = (
+                    impl ::std::convert::Into<::std::string::String>,
+                    impl ::std::convert::Into<::std::string::String>,
+                ),
+            >,
+        ) -> Self {
+            self.parameters = ::std::option::Option::Some(
+                value
+                    .into_iter()
+                    .map(|(key, value)| (
+                        ::std::convert::Into::into(key),
+                        ::std::convert::Into::into(value),
+                    ))
+                    .collect(),
+            );
+            self
+        }
+        ///The template id.
+        pub fn with_template(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.template = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl OttMessaging {
+        /// An `OttMessaging` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                fb: ::std::default::Default::default(),
+                wa: ::std::default::Default::default(),
+            }
+        }
+        ///Facebook Messenger message (seed 002, line 77).
+        pub fn with_fb(mut self, value: impl ::std::convert::Into<FbMessage>) -> Self {
+            self.fb = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///WhatsApp message (seed 002, line 80).
+        pub fn with_wa(
+            mut self,
+            value: impl ::std::convert::Into<WhatsAppMessage>,
+        ) -> Self {
+            self.wa = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl PushInteractive {
+        /// A `PushInteractive` with its required properties `device_types`, `category`, `actions`, and every optional property left out.
+        pub fn new(
+            device_types: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<crate::generated::types::PushDeviceType>,
+            >,
+            category: impl ::std::convert::Into<
+                crate::generated::types::InteractiveCategory,
+            >,
+            actions: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<InteractiveButton>,
+            >,
+        ) -> Self {
+            Self {
+                actions: actions.into_iter().map(::std::convert::Into::into).collect(),
+                category: ::std::convert::Into::into(category),
+                device_types: device_types
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                pushref: ::std::default::Default::default(),
+            }
+        }
+        ///The buttons, one per position (seed 002, lines 557-582).
+        pub fn with_actions(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<InteractiveButton>,
+            >,
+        ) -> Self {
+            self.actions = value.into_iter().map(::std::convert::Into::into).collect();
+            self
+        }
+        ///The category; one must be passed (seed 002, line 538).
+        pub fn with_category(
+            mut self,
+            value: impl ::std::convert::Into<
+                crate::generated::types::InteractiveCategory,
+            >,
+        ) -> Self {
+            self.category = ::std::convert::Into::into(value);
+            self
+        }
+        ///The device types that receive the interactive notification; at least one (seed 002, line 532).
+        pub fn with_device_types(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<crate::generated::types::PushDeviceType>,
+            >,
+        ) -> Self {
+            self.device_types = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///Reference value, given if the push interaction result is to be used as a trigger for rules (seed 002, line 537).
+        pub fn with_pushref(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pushref = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl PushMessage {
+        /// A `PushMessage` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                android: ::std::default::Default::default(),
+                interactive: ::std::default::Default::default(),
+                ios: ::std::default::Default::default(),
+                pushref: ::std::default::Default::default(),
+                web: ::std::default::Default::default(),
+                windows: ::std::default::Default::default(),
+            }
+        }
+        ///Android-specific settings (seed 002, line 266).
+        pub fn with_android(
+            mut self,
+            value: impl ::std::convert::Into<AndroidPush>,
+        ) -> Self {
+            self.android = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Interactive notification buttons (seed 002, line 268).
+        pub fn with_interactive(
+            mut self,
+            value: impl ::std::convert::Into<PushInteractive>,
+        ) -> Self {
+            self.interactive = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///iOS-specific settings (seed 002, line 267).
+        pub fn with_ios(mut self, value: impl ::std::convert::Into<IosPush>) -> Self {
+            self.ios = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Reference value, given if the result of the push interaction is to be used as a trigger for rules. The table lists it inside `interactive` (seed 002, lines 270, 537) but the samples send it at this level (seed 002, lines 584, 687); both are accepted.
+        pub fn with_pushref(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pushref = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Web-browser settings (seed 002, line 280).
+        pub fn with_web(mut self, value: impl ::std::convert::Into<WebPush>) -> Self {
+            self.web = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Windows settings (seed 002, line 666).
+        pub fn with_windows(
+            mut self,
+            value: impl ::std::convert::Into<WindowsPush>,
+        ) -> Self {
+            self.windows = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl PushNotificationAction {
+        /// A `PushNotificationAction` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                action: ::std::default::Default::default(),
+                value: ::std::default::Default::default(),
+            }
+        }
+        ///The action (seed 002, line 372).
+        pub fn with_action(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::NotificationAction>,
+        ) -> Self {
+            self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The value completing the action, for example a URL such as `www.bbc.com` for `OPEN_URL`; not required for `OPEN_APP` (seed 002, lines 379-381).
+        pub fn with_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ResponseEntry {
+        /// A `ResponseEntry` with its required properties `code`, `description`, `transid`, and every optional property left out.
+        pub fn new(
+            code: impl ::std::convert::Into<crate::generated::types::ResponseCode>,
+            description: impl ::std::convert::Into<::std::string::String>,
+            transid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                code: ::std::convert::Into::into(code),
+                correlationid: ::std::default::Default::default(),
+                description: ::std::convert::Into::into(description),
+                transid: ::std::convert::Into::into(transid),
+            }
+        }
+        ///The response code, a string (seed 002, lines 1993-2003).
+        pub fn with_code(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::ResponseCode>,
+        ) -> Self {
+            self.code = ::std::convert::Into::into(value);
+            self
+        }
+        ///The `correlationid` of the request or destination, when one was given.
+        pub fn with_correlationid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.correlationid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Human-readable message for the code, for example `Queued`.
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::convert::Into::into(value);
+            self
+        }
+        ///Transaction id assigned by the platform; repeated in the delivery notifications.
+        pub fn with_transid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transid = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl SendMessageRequest {
+        /// A `SendMessageRequest` with its required properties `deliverychannel`, `channels`, `destination`, and every optional property left out.
+        pub fn new(
+            deliverychannel: impl ::std::convert::Into<
+                crate::generated::types::DeliveryChannel,
+            >,
+            channels: impl ::std::convert::Into<Channels>,
+            destination: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<Destination>,
+            >,
+        ) -> Self {
+            Self {
+                appid: ::std::default::Default::default(),
+                callback_data: ::std::default::Default::default(),
+                channels: ::std::convert::Into::into(channels),
+                contact_policy: ::std::default::Default::default(),
+                correlationid: ::std::default::Default::default(),
+                deliverychannel: ::std::convert::Into::into(deliverychannel),
+                destination: destination
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                expiry: ::std::default::Default::default(),
+                gtr_id: ::std::default::Default::default(),
+                icmessage: ::std::default::Default::default(),
+                message: ::std::default::Default::default(),
+                notifyurl: ::std::default::Default::default(),
+                smartlinks: ::std::default::Default::default(),
+            }
+        }
+        ///Id of the app asset on the platform. Required only for Push, In-App, Messenger, WhatsApp and Apple Messages for Business (seed 002, line 35).
+        pub fn with_appid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.appid = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///An identifier or data sent alongside the notifications to `notifyurl`, to identify them (seed 002, lines 37, 147).
+        pub fn with_callback_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callback_data = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Channel-specific parameters (seed 002, line 158).
+        pub fn with_channels(
+            mut self,
+            value: impl ::std::convert::Into<Channels>,
+        ) -> Self {
+            self.channels = ::std::convert::Into::into(value);
+            self
+        }
+        ///Contact Policy to apply; the sample carries it inside `channels` (seed 002, line 59), also accepted here.
+        pub fn with_contact_policy(
+            mut self,
+            value: impl ::std::convert::Into<ContactPolicy>,
+        ) -> Self {
+            self.contact_policy = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///A client-side identifier chosen by the service provider to correlate requests with their responses and notifications. Up to 50 **bytes** long (seed 002, line 145), so `x-max-bytes` (UTF-8), not `maxLength` (characters). A `correlationid` inside a destination overrides this one for that destination.
+        pub fn with_correlationid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.correlationid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The channel the message is sent on (seed 002, line 138).
+        pub fn with_deliverychannel(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::DeliveryChannel>,
+        ) -> Self {
+            self.deliverychannel = ::std::convert::Into::into(value);
+            self
+        }
+        ///The recipients: an array of up to 1,000 entries (seed 002, lines 24, 157; a larger request is rejected with code `7009`, line 2002). Phone numbers should be in E.164 format.
+        pub fn with_destination(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<Destination>,
+            >,
+        ) -> Self {
+            self.destination = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///Time after which the messages are no longer pushed, for example `2015-04-12T13:00:19.456Z` or `2015-04-12T18:30:19.456+5:30` (seed 002, line 148). Kept a plain string: the second documented form (`+5:30`) is not RFC 3339.
+        pub fn with_expiry(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.expiry = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///RCS GTR ids, one per destination object: "gtrids must match the number of destination objects" (seed 002, lines 95-96).
+        pub fn with_gtr_id(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.gtr_id = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        ///Sent by default as `"true"` by the gateway to mark push or in-app messages sent by imiconnect, when co-existence of SDKs is enabled (seed 002, line 97).
+        pub fn with_icmessage(
+            mut self,
+            value: impl ::std::convert::Into<BooleanFlag>,
+        ) -> Self {
+            self.icmessage = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Template reference and parameters (seed 002, line 149).
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<MessageTemplate>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///URL to which the platform POSTs the delivery status of the message (see the `delivery_notification` callback). It can also be configured on the service; when both are set, the one in the request wins (seed 002, line 146). If an invalid URL is passed, the request is not eligible for retries (seed 002, line 38).
+        pub fn with_notifyurl(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.notifyurl = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///SmartLinks replacing the `{{link_<linkid>}}` placeholders of the text. The seed's samples carry this array inside `channels` (seed 002, lines 52, 104, 182; line 230, "smartlinks array has to be passed under channels"), which is the documented position; it is also accepted at the top level of the request.
+        pub fn with_smartlinks(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<SmartLink>,
+            >,
+        ) -> Self {
+            self.smartlinks = ::std::option::Option::Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+    }
+    impl SendMessageResponse {
+        /// A `SendMessageResponse` with its required property `response`, and every optional property left out.
+        pub fn new(response: impl ::std::convert::Into<SendMessageResult>) -> Self {
+            Self {
+                response: ::std::convert::Into::into(response),
+            }
+        }
+        ///An array of entries on success, a single entry on failure.
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<SendMessageResult>,
+        ) -> Self {
+            self.response = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl SmartLink {
+        /// A `SmartLink` with its required property `linkid`, and every optional property left out.
+        pub fn new(linkid: i64) -> Self {
+            Self {
+                linkid,
+                validity: ::std::default::Default::default(),
+            }
+        }
+        ///Id of the SmartLink, as used in the `{{link_<linkid>}}` placeholder.
+        pub fn with_linkid(mut self, value: i64) -> Self {
+            self.linkid = value;
+            self
+        }
+        ///Validity of the link (the seed shows `30` and does not give the unit).
+        pub fn with_validity(mut self, value: i64) -> Self {
+            self.validity = ::std::option::Option::Some(value);
+            self
+        }
+    }
+    impl SmsExtras {
+        /// A `SmsExtras` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                dlt_templateid: ::std::default::Default::default(),
+            }
+        }
+        ///DLT template id, required for SMS in India as mandated by the TRAI TCCCPR regulations (seed 002, line 47).
+        pub fn with_dlt_templateid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.dlt_templateid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl SmsMessage {
+        /// A `SmsMessage` with its required property `text`, and every optional property left out.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                body: ::std::default::Default::default(),
+                extras: ::std::default::Default::default(),
+                senderid: ::std::default::Default::default(),
+                text: ::std::convert::Into::into(text),
+                type_: ::std::default::Default::default(),
+            }
+        }
+        ///Hexadecimal content of a binary message; required when `type` is 3 (seed 002, line 214).
+        pub fn with_body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Additional SMS parameters such as the DLT template id (seed 002, line 46).
+        pub fn with_extras(
+            mut self,
+            value: impl ::std::convert::Into<SmsExtras>,
+        ) -> Self {
+            self.extras = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The sender id: a phone number, short code or alphanumeric sender id (seed 002, lines 44, 203). It must be pre-configured and associated with the channel; the default sender id `CONNCT` can be used otherwise (seed 002, line 205).
+        pub fn with_senderid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.senderid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///The message text, up to 1024 characters (seed 002, line 202, the SMS parameter table). Characters, not bytes: the "1024 bytes per SMS" of line 156 sits in the row of the template `message` block, whose final text the platform renders, and the SMS table is the one that describes this field; a Unicode text (type 4) of 1024 characters is more than 1024 bytes. May contain `{{link_<linkid>}}` SmartLink placeholders.
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::convert::Into::into(value);
+            self
+        }
+        ///Message type, a string: 1 text (default), 2 flash, 3 binary, 4 unicode (seed 002, lines 206-213).
+        pub fn with_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::generated::types::SmsType>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl VoiceMessage {
+        /// A `VoiceMessage` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                callflowid: ::std::default::Default::default(),
+                cli: ::std::default::Default::default(),
+                media: ::std::default::Default::default(),
+                promptid: ::std::default::Default::default(),
+            }
+        }
+        ///Id of the voice flow created with the flow builder; the IVR flow is used to send the message. If given, `media` must not be used (seed 002, lines 235-239).
+        pub fn with_callflowid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.callflowid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Caller line id used to initiate the call: a voice-enabled number bought under Numbers (seed 002, lines 9, 247).
+        pub fn with_cli(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cli = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Name of an uploaded media file (seed 002, line 252). Must not be used together with `callflowid` (seed 002, lines 239, 246).
+        pub fn with_media(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.media = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Prompt id of an audio file uploaded in Tools > Voice media; that file is played (seed 002, lines 240-246).
+        pub fn with_promptid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.promptid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl WebPush {
+        /// A `WebPush` with its required properties `title`, `text`, `platform_types`, and every optional property left out.
+        pub fn new(
+            title: impl ::std::convert::Into<::std::string::String>,
+            text: impl ::std::convert::Into<::std::string::String>,
+            platform_types: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<
+                    crate::generated::types::WebPlatformType,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                actiontext: ::std::default::Default::default(),
+                extras: ::std::default::Default::default(),
+                platform_types: platform_types
+                    .into_iter()
+                    .map(::std::convert::Into::into)
+                    .collect(),
+                text: ::std::convert::Into::into(text),
+                title: ::std::convert::Into::into(title),
+                url: ::std::default::Default::default(),
+            }
+        }
+        ///Text of the button; Safari only (seed 002, line 473; the list at line 285 spells it `actionText`).
+        pub fn with_actiontext(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.actiontext = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Web extras (seed 002, line 475).
+        pub fn with_extras(
+            mut self,
+            value: impl ::std::convert::Into<WebPushExtras>,
+        ) -> Self {
+            self.extras = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The browsers the message is sent to (seed 002, line 474). Two samples misspell the key `platorm_types` (seed 002, lines 502, 598).
+        pub fn with_platform_types(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<
+                    crate::generated::types::WebPlatformType,
+                >,
+            >,
+        ) -> Self {
+            self.platform_types = value
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect();
+            self
+        }
+        ///The push message for the web browser (seed 002, line 471).
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::convert::Into::into(value);
+            self
+        }
+        ///Title of the web-browser push message (seed 002, line 470).
+        pub fn with_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = ::std::convert::Into::into(value);
+            self
+        }
+        ///URL opened when the message is clicked (seed 002, line 472).
+        pub fn with_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl WebPushExtras {
+        /// A `WebPushExtras` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                collapse_key: ::std::default::Default::default(),
+                customtags: ::std::default::Default::default(),
+                time_to_live: ::std::default::Default::default(),
+            }
+        }
+        ///If two messages have the same key, the older one is discarded on the device (seed 002, lines 504, 521). Not applicable to Safari (seed 002, line 523).
+        pub fn with_collapse_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.collapse_key = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///User-defined key-value pairs (seed 002, line 525).
+        pub fn with_customtags(
+            mut self,
+            value: impl ::std::convert::Into<CustomTags>,
+        ) -> Self {
+            self.customtags = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Seconds a message may be stored, at most 51840000 (seed 002, lines 505, 524).
+        pub fn with_time_to_live(
+            mut self,
+            value: impl ::std::convert::Into<WebTimeToLive>,
+        ) -> Self {
+            self.time_to_live = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl WhatsAppMessage {
+        /// A `WhatsAppMessage` with no members.
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+        /// Adds the member `key` (replacing one of the same name).
+        pub fn with_entry(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+    }
+    impl WindowsPush {
+        /// A `WindowsPush` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                extras: ::std::default::Default::default(),
+                text: ::std::default::Default::default(),
+            }
+        }
+        ///Windows extras (seed 002, line 672).
+        pub fn with_extras(
+            mut self,
+            value: impl ::std::convert::Into<WindowsPushExtras>,
+        ) -> Self {
+            self.extras = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///The text; an array of lines in the sample (seed 002, line 667).
+        pub fn with_text(
+            mut self,
+            value: impl ::std::convert::Into<WindowsPushText>,
+        ) -> Self {
+            self.text = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl WindowsPushExtras {
+        /// A `WindowsPushExtras` with every property left out.
+        pub fn new() -> Self {
+            Self {
+                customtags: ::std::default::Default::default(),
+                notificationaction: ::std::default::Default::default(),
+            }
+        }
+        ///User-defined key-value pairs.
+        pub fn with_customtags(
+            mut self,
+            value: impl ::std::convert::Into<CustomTags>,
+        ) -> Self {
+            self.customtags = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Action when the notification is clicked (seed 002, line 673).
+        pub fn with_notificationaction(
+            mut self,
+            value: impl ::std::convert::Into<PushNotificationAction>,
+        ) -> Self {
+            self.notificationaction = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
         }
     }
 }

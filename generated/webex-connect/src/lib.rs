@@ -9,6 +9,7 @@
 mod generated;
 
 mod client;
+pub mod content;
 mod error;
 pub mod notification;
 mod response;

@@ -18,21 +18,11 @@
 //! use webex_connect::Validate;
 //! use webex_connect::types::{Channels, DeliveryChannel, Destination, SendMessageRequest};
 //!
-//! let request = SendMessageRequest {
-//!     deliverychannel: DeliveryChannel::Push,
-//!     channels: Channels::default(),
-//!     destination: vec![Destination { userid: Some(vec!["4545".into()]), ..Default::default() }],
-//!     appid: None,
-//!     callback_data: None,
-//!     contact_policy: None,
-//!     correlationid: None,
-//!     expiry: None,
-//!     gtr_id: None,
-//!     icmessage: None,
-//!     message: None,
-//!     notifyurl: None,
-//!     smartlinks: None,
-//! };
+//! let request = SendMessageRequest::new(
+//!     DeliveryChannel::Push,
+//!     Channels::new(),
+//!     [Destination::new().with_userid(["4545"])],
+//! );
 //! let error = request.validate().unwrap_err();
 //! assert_eq!(error.path, "appid");
 //! ```

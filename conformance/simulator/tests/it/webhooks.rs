@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use amio::types::{
-    Channel, ChannelRef, ContactById, ContactIdentifier, Content, CreateChannelRequest,
-    SendMessageRequest, TextContent, WebhookRequest,
+    Channel, ChannelRef, ChannelType, ContactIdentifier, Content, CreateChannelRequest,
+    SendMessageRequest, WebhookRequest,
 };
 use amio::webhook::axum::{Delivery, Receiver};
 use amio::webhook::{Event, Secrets};
@@ -65,23 +65,10 @@ async fn the_amio_client_end_to_end_with_signed_webhooks() {
         .unwrap();
 
     let created = client
-        .create_channel(&CreateChannelRequest {
-            type_: "amio_chat".parse().unwrap(),
-            name: "End to end".into(),
-            mode: None,
-            webhook: Some(WebhookRequest {
-                url: url.clone(),
-                secret: Some(SECRET.into()),
-                ssl_verification: None,
-            }),
-            facebook_page: None,
-            provider: None,
-            rbm: None,
-            telegram: None,
-            viber: None,
-            viber_business_messages: None,
-            whatsapp_business_account: None,
-        })
+        .create_channel(
+            &CreateChannelRequest::new(ChannelType::AmioChat, "End to end")
+                .with_webhook(WebhookRequest::new(url.clone()).with_secret(SECRET)),
+        )
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
@@ -101,23 +88,13 @@ async fn the_amio_client_end_to_end_with_signed_webhooks() {
     assert_eq!(received.data.contact.id.as_deref(), Some("visitor-1"));
 
     let sent = client
-        .send_message(&SendMessageRequest {
-            channel: ChannelRef {
-                id: id.clone(),
-                name: None,
-                type_: None,
-            },
-            contact: ContactIdentifier::Id(ContactById {
-                id: "visitor-1".into(),
-            }),
-            content: Some(Content::Text(TextContent {
-                payload: "Hello from Rust".into(),
-                quick_replies: None,
-                quick_reply: None,
-            })),
-            message_template: None,
-            metadata: None,
-        })
+        .send_message(
+            &SendMessageRequest::new(
+                ChannelRef::new(id.clone()),
+                ContactIdentifier::id("visitor-1"),
+            )
+            .with_content(Content::text("Hello from Rust")),
+        )
         .await
         .unwrap()
         .into_inner();

@@ -425,10 +425,7 @@ mod patch {
             .expect(1)
             .mount(&server)
             .await;
-        let patch = SettingsUpdate {
-            menu: Some(None),
-            ..Default::default()
-        };
+        let patch = SettingsUpdate::new().with_menu_null();
         client(&server)
             .update_settings("3", &patch)
             .await

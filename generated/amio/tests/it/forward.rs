@@ -57,10 +57,7 @@ fn an_unknown_event_name_is_kept() {
 
 #[test]
 fn a_settings_update_sends_null_only_when_asked_and_nothing_unset() {
-    let delete_menu = SettingsUpdate {
-        menu: Some(None),
-        ..Default::default()
-    };
+    let delete_menu = SettingsUpdate::new().with_menu_null();
     assert_eq!(
         serde_json::to_string(&delete_menu).unwrap(),
         r#"{"menu":null}"#

@@ -3,6 +3,8 @@
 
 mod client;
 mod forward;
+mod plugins;
+mod requests;
 mod transport;
 mod validation;
 mod webhook;

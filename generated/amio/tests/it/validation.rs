@@ -4,8 +4,8 @@
 //! sends.
 
 use amio::types::{
-    ChannelRef, ContactById, ContactIdentifier, Content, Menu, Metadata, QuickReplies,
-    SendMessageRequest, SettingsUpdate, TextQuickReply, UserInput, WebhookEvent,
+    ChannelRef, ContactById, Content, Menu, Metadata, QuickReplies, SendMessageRequest,
+    SettingsUpdate, TextQuickReply, UserInput, WebhookEvent,
 };
 use amio::webhook::{self, Event, Secrets};
 use amio::{Client, Rule, Validate, ValidationError};
@@ -50,31 +50,16 @@ fn an_over_long_quick_reply_echo_parses() {
 }
 
 fn text_with_replies(replies: Vec<TextQuickReply>) -> SendMessageRequest {
-    SendMessageRequest {
-        channel: ChannelRef {
-            id: "6350078530425603803".into(),
-            name: None,
-            type_: None,
-        },
-        contact: ContactIdentifier::Id(ContactById {
-            id: "6353980497470726231".into(),
-        }),
-        content: Some(Content::Text(amio::types::TextContent {
-            payload: "Pick one".into(),
-            quick_replies: Some(QuickReplies(replies.into_iter().map(Into::into).collect())),
-            quick_reply: None,
-        })),
-        message_template: None,
-        metadata: None,
-    }
+    let replies = QuickReplies(replies.into_iter().map(Into::into).collect());
+    SendMessageRequest::new(
+        ChannelRef::new("6350078530425603803"),
+        ContactById::new("6353980497470726231"),
+    )
+    .with_content(amio::types::TextContent::new("Pick one").with_quick_replies(replies))
 }
 
 fn reply(title: &str) -> TextQuickReply {
-    TextQuickReply {
-        title: title.into(),
-        payload: "DEVELOPER_DEFINED_PAYLOAD".into(),
-        image_url: None,
-    }
+    TextQuickReply::new(title, "DEVELOPER_DEFINED_PAYLOAD")
 }
 
 #[tokio::test]
@@ -148,10 +133,7 @@ fn menu(locale: &str, items: usize) -> Menu {
 }
 
 fn input(locale: &str, enabled: bool) -> UserInput {
-    UserInput {
-        locale: locale.into(),
-        enabled,
-    }
+    UserInput::new(locale, enabled)
 }
 
 fn documented(request: &impl Validate) -> (String, &'static str) {
@@ -164,10 +146,7 @@ fn documented(request: &impl Validate) -> (String, &'static str) {
 #[test]
 fn menus_have_at_most_3_items_and_a_default_locale() {
     assert_eq!(Menu::ITEMS_MAX_ITEMS, 3);
-    let with = |menus: Vec<Menu>| SettingsUpdate {
-        menu: Some(Some(menus)),
-        ..Default::default()
-    };
+    let with = |menus: Vec<Menu>| SettingsUpdate::new().with_menu(menus);
     assert_eq!(
         with(vec![menu("default", 3), menu("cs_CZ", 1)]).validate(),
         Ok(())
@@ -181,23 +160,14 @@ fn menus_have_at_most_3_items_and_a_default_locale() {
         ("menu".into(), "seed 000, \"Settings\"")
     );
     // Deleting the menu needs no default.
-    assert_eq!(
-        SettingsUpdate {
-            menu: Some(None),
-            ..Default::default()
-        }
-        .validate(),
-        Ok(())
-    );
+    assert_eq!(SettingsUpdate::new().with_menu_null().validate(), Ok(()));
 }
 
 #[test]
 fn a_menu_is_not_set_while_the_get_started_button_is_deleted() {
-    let request = SettingsUpdate {
-        menu: Some(Some(vec![menu("default", 1)])),
-        get_started_button: Some(None),
-        ..Default::default()
-    };
+    let request = SettingsUpdate::new()
+        .with_menu(vec![menu("default", 1)])
+        .with_get_started_button_null();
     assert_eq!(
         documented(&request),
         ("get_started_button".into(), "seed 000, \"Settings\"")
@@ -206,22 +176,20 @@ fn a_menu_is_not_set_while_the_get_started_button_is_deleted() {
 
 #[test]
 fn user_inputs_have_a_default_locale_and_need_a_menu_to_be_disabled() {
-    let with = |inputs: Vec<UserInput>, menu: Option<Option<Vec<Menu>>>| SettingsUpdate {
-        user_inputs: Some(Some(inputs)),
-        menu,
-        ..Default::default()
-    };
-    assert_eq!(with(vec![input("default", false)], None).validate(), Ok(()));
+    let with = |inputs: Vec<UserInput>| SettingsUpdate::new().with_user_inputs(inputs);
+    assert_eq!(with(vec![input("default", false)]).validate(), Ok(()));
     assert_eq!(
-        documented(&with(vec![input("en_US", true)], None)),
+        documented(&with(vec![input("en_US", true)])),
         ("user_inputs".into(), "seed 000, \"Settings\"")
     );
     assert_eq!(
-        documented(&with(vec![input("default", false)], Some(None))),
+        documented(&with(vec![input("default", false)]).with_menu_null()),
         ("menu".into(), "seed 000, \"User Inputs requires Menu\"")
     );
     assert_eq!(
-        with(vec![input("default", true)], Some(None)).validate(),
+        with(vec![input("default", true)])
+            .with_menu_null()
+            .validate(),
         Ok(())
     );
 }

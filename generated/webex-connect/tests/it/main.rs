@@ -3,6 +3,7 @@
 //! on 127.0.0.1.
 
 mod auth;
+mod builders;
 mod notification;
 #[cfg(feature = "axum")]
 mod receiver;
@@ -11,9 +12,7 @@ mod transport;
 mod validation;
 
 use serde_json::Value;
-use webex_connect::types::{
-    Channels, DeliveryChannel, Destination, SendMessageRequest, SmsMessage,
-};
+use webex_connect::types::{Destination, SendMessageRequest, SmsMessage};
 
 /// The named examples of `spec/webex-connect.yaml` whose name starts with
 /// `prefix`, as `(name, value)`.
@@ -37,31 +36,8 @@ pub(crate) fn spec_examples(prefix: &str) -> Vec<(String, Value)> {
 
 /// An SMS request with `text` to `numbers`, in one destination entry.
 pub(crate) fn sms(text: &str, numbers: &[&str]) -> SendMessageRequest {
-    SendMessageRequest {
-        deliverychannel: DeliveryChannel::Sms,
-        channels: Channels {
-            sms: Some(SmsMessage {
-                text: text.to_owned(),
-                senderid: Some("CONNCT".to_owned()),
-                type_: None,
-                body: None,
-                extras: None,
-            }),
-            ..Default::default()
-        },
-        destination: vec![Destination {
-            msisdn: Some(numbers.iter().map(|n| (*n).to_owned()).collect()),
-            ..Default::default()
-        }],
-        correlationid: None,
-        notifyurl: None,
-        callback_data: None,
-        appid: None,
-        expiry: None,
-        message: None,
-        smartlinks: None,
-        contact_policy: None,
-        gtr_id: None,
-        icmessage: None,
-    }
+    SendMessageRequest::sms(
+        SmsMessage::new(text).with_senderid("CONNCT"),
+        [Destination::new().with_msisdn(numbers.iter().copied())],
+    )
 }

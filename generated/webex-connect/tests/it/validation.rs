@@ -313,12 +313,11 @@ fn voice_takes_a_callflow_or_a_prompt_and_no_media_with_a_callflow() {
         let mut r = crate::sms("unused", &["+447700900123"]);
         r.deliverychannel = "voice".into();
         r.channels.sms = None;
-        r.channels.voice = Some(VoiceMessage {
-            callflowid: callflowid.map(str::to_owned),
-            promptid: promptid.map(str::to_owned),
-            media: media.map(str::to_owned),
-            cli: Some("0453745878".to_owned()),
-        });
+        let mut message = VoiceMessage::new().with_cli("0453745878");
+        message.callflowid = callflowid.map(str::to_owned);
+        message.promptid = promptid.map(str::to_owned);
+        message.media = media.map(str::to_owned);
+        r.channels.voice = Some(message);
         r
     };
     assert_eq!(voice(Some("184"), None, None).validate(), Ok(()));
