@@ -112,18 +112,18 @@ impl<'a> Cursor<'a> {
         }
         loop {
             self.whitespace();
-            let key = self.string()?;
+            let key = self.key()?;
             self.expect(b':')?;
             self.whitespace();
             let (next, path) = match (depth, &*key) {
-                (Depth::Root, "event") => {
+                (Depth::Root, b"event") => {
                     seen_event += 1;
                     found.repeated_event |= seen_event > 1;
                     (None, "")
                 }
-                (Depth::Root, "data") => (Some(Depth::Data), "data"),
-                (Depth::Data, "channel") => (Some(Depth::Channel), "data.channel"),
-                (Depth::Channel, "id") => (None, "data.channel.id"),
+                (Depth::Root, b"data") => (Some(Depth::Data), "data"),
+                (Depth::Data, b"channel") => (Some(Depth::Channel), "data.channel"),
+                (Depth::Channel, b"id") => (None, "data.channel.id"),
                 _ => (None, ""),
             };
             if !path.is_empty() {
@@ -153,6 +153,21 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A key, at its opening quote, as bytes to compare with the keys on the
+    /// path: borrowed, or unescaped by serde_json. A key that is not UTF-8
+    /// is none of them, whatever its bytes.
+    fn key(&mut self) -> Option<Cow<'a, [u8]>> {
+        let start = self.at;
+        let escaped = self.skip_string()?;
+        if !escaped {
+            return self.bytes.get(start + 1..self.at - 1).map(Cow::Borrowed);
+        }
+        let quoted = self.bytes.get(start..self.at)?;
+        serde_json::from_slice::<String>(quoted)
+            .ok()
+            .map(|key| Cow::Owned(key.into_bytes()))
+    }
+
     /// A string, at its opening quote: borrowed, or unescaped by serde_json.
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.at;
@@ -175,12 +190,14 @@ impl<'a> Cursor<'a> {
         self.at += 1;
         let mut escaped = false;
         loop {
-            // Eight bytes at a time while none of them ends the run.
+            // To the next byte that ends the run, eight bytes at a time.
             while let Some(word) = self.bytes.get(self.at..self.at + 8) {
                 let Ok(word) = <[u8; 8]>::try_from(word) else {
                     break;
                 };
-                if special(u64::from_le_bytes(word)) {
+                let found = special(u64::from_le_bytes(word));
+                if found != 0 {
+                    self.at += (found.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.at += 8;
@@ -315,11 +332,12 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Whether any byte of `word` is a quote, a backslash or a control
-/// character (below 0x20): the bytes a string scan has to look at. It may
-/// answer yes for a word without one (a borrow past a byte that is one),
-/// never no for a word with one.
-const fn special(word: u64) -> bool {
+/// The bytes of `word` (little-endian) that are a quote, a backslash or a
+/// control character (below 0x20), the bytes a string scan has to look at,
+/// as the high bit of each: zero when there are none. A byte above one that
+/// is found may be marked too (a borrow), so only the lowest mark is exact:
+/// the first such byte.
+const fn special(word: u64) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES << 7;
     const fn has_zero(word: u64) -> u64 {
@@ -328,7 +346,7 @@ const fn special(word: u64) -> bool {
     let quote = has_zero(word ^ (ONES * b'"' as u64));
     let backslash = has_zero(word ^ (ONES * b'\\' as u64));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control != 0
+    quote | backslash | control
 }
 
 #[cfg(test)]
@@ -484,11 +502,11 @@ mod tests {
                 let mut word = *b"abcdefgh";
                 word[position] = byte;
                 let expected = byte == b'"' || byte == b'\\' || byte < 0x20;
-                assert_eq!(
-                    special(u64::from_le_bytes(word)),
-                    expected,
-                    "{byte:#x} at {position}"
-                );
+                let found = special(u64::from_le_bytes(word));
+                assert_eq!(found != 0, expected, "{byte:#x} at {position}");
+                if expected {
+                    assert_eq!(found.trailing_zeros() / 8, position as u32);
+                }
             }
         }
     }
