@@ -88,6 +88,147 @@ where
     deserializer.deserialize_any(Union(PhantomData))
 }
 
+/// Reads a union whose tag a pre-scan of the same input already read
+/// (`tag`): the variant reads the object in one pass wherever the tag
+/// stands, its entry skipped, so nothing is kept for later even when other
+/// keys come first. `Ok(None)` when `tag` is not one of `T`'s: read the
+/// input again with [`deserialize_tagged`] to keep it as `Unknown`.
+///
+/// The caller vouches that the object has the tag once, with this value.
+pub fn deserialize_known_tag<'de, T, D>(deserializer: D, tag: &str) -> Result<Option<T>, D::Error>
+where
+    T: Tagged,
+    D: serde::Deserializer<'de>,
+{
+    deserializer.deserialize_map(KnownTag::<T> {
+        tag,
+        union: PhantomData,
+    })
+}
+
+struct KnownTag<'t, T> {
+    tag: &'t str,
+    union: PhantomData<T>,
+}
+
+impl<'de, T: Tagged> de::Visitor<'de> for KnownTag<'_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object (a {})", T::UNION)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        let rest = SkipTag { map, tag: T::TAG };
+        match T::variant(self.tag, rest) {
+            Ok(variant) => variant.map(Some),
+            Err(mut rest) => {
+                while rest
+                    .map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// An object without its tag's entry.
+struct SkipTag<A> {
+    map: A,
+    tag: &'static str,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for SkipTag<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let mut seed = seed;
+        loop {
+            let key = self.map.next_key_seed(KeyOrTag {
+                seed,
+                tag: self.tag,
+            })?;
+            match key {
+                None => return Ok(None),
+                Some(KeyRead::Other(key)) => return Ok(Some(key)),
+                Some(KeyRead::Tag(back)) => {
+                    self.map.next_value::<de::IgnoredAny>()?;
+                    seed = back;
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+/// A key read by [`KeyOrTag`]: the tag (its seed handed back), or another.
+enum KeyRead<K, V> {
+    Tag(K),
+    Other(V),
+}
+
+/// Reads a key: the tag is set aside, any other handed to `seed`.
+struct KeyOrTag<K> {
+    seed: K,
+    tag: &'static str,
+}
+
+impl<'de, K: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for KeyOrTag<K> {
+    type Value = KeyRead<K, K::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, K: de::DeserializeSeed<'de>> de::Visitor<'de> for KeyOrTag<K> {
+    type Value = KeyRead<K, K::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        if key == self.tag {
+            return Ok(KeyRead::Tag(self.seed));
+        }
+        self.seed
+            .deserialize(de::value::BorrowedStrDeserializer::new(key))
+            .map(KeyRead::Other)
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        if key == self.tag {
+            return Ok(KeyRead::Tag(self.seed));
+        }
+        self.seed
+            .deserialize(de::IntoDeserializer::<E>::into_deserializer(key))
+            .map(KeyRead::Other)
+    }
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+        if key == self.tag {
+            return Ok(KeyRead::Tag(self.seed));
+        }
+        self.seed
+            .deserialize(de::IntoDeserializer::<E>::into_deserializer(key))
+            .map(KeyRead::Other)
+    }
+}
+
 struct Union<T>(PhantomData<T>);
 
 impl<T: Tagged> Union<T> {

@@ -286,6 +286,21 @@ pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
     })
 }
 
+/// [`parse`] of a body whose `event` (once, a string) the pre-scan read: the
+/// event's variant reads the body in one pass wherever `event` stands, so
+/// nothing is kept for later when `data` comes first. An unknown event or a
+/// failure is read again by [`parse`], for the `Unknown` event or the error
+/// with its path: the answer is always [`parse`]'s.
+fn parse_known(raw_body: &[u8], event: &str) -> Result<Event, ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
+    match bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event)
+        .and_then(|read| deserializer.end().map(|()| read))
+    {
+        Ok(Some(event)) => Ok(event),
+        _ => parse(raw_body),
+    }
+}
+
 /// A webhook secret. `Debug` never shows it.
 #[derive(Clone)]
 struct Secret(Box<[u8]>);
@@ -472,7 +487,10 @@ fn judge<'a>(
             message: "the key `event` appears twice".to_owned(),
         })
     } else {
-        parse(raw_body)
+        match scan.event.as_deref() {
+            Some(tag) => parse_known(raw_body, tag),
+            None => parse(raw_body),
+        }
     };
     if let Ok(event) = &event
         && event.channel_id() != scan.channel_id.as_deref()

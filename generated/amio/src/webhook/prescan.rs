@@ -27,6 +27,8 @@ use std::borrow::Cow;
 pub(super) struct Scan<'a> {
     /// `data.channel.id`, when the body is a JSON object with that string.
     pub(super) channel_id: Option<Cow<'a, str>>,
+    /// The top-level `event`, when it is a string (the first, if repeated).
+    pub(super) event: Option<Cow<'a, str>>,
     /// Whether the top-level key `event` appears more than once.
     pub(super) repeated_event: bool,
 }
@@ -44,6 +46,7 @@ pub(super) fn scan(body: &[u8]) -> Result<Scan<'_>, &'static str> {
     Ok(match read {
         Some(()) => Scan {
             channel_id: found.channel_id,
+            event: found.event,
             repeated_event: found.repeated_event,
         },
         // Not a JSON document: it names no channel.
@@ -54,6 +57,7 @@ pub(super) fn scan(body: &[u8]) -> Result<Scan<'_>, &'static str> {
 #[derive(Default)]
 struct Found<'a> {
     channel_id: Option<Cow<'a, str>>,
+    event: Option<Cow<'a, str>>,
     repeated_event: bool,
     repeated: Option<&'static str>,
 }
@@ -115,10 +119,12 @@ impl<'a> Cursor<'a> {
             let key = self.key()?;
             self.expect(b':')?;
             self.whitespace();
+            let mut event = false;
             let (next, path) = match (depth, &*key) {
                 (Depth::Root, b"event") => {
                     seen_event += 1;
                     found.repeated_event |= seen_event > 1;
+                    event = seen_event == 1;
                     (None, "")
                 }
                 (Depth::Root, b"data") => (Some(Depth::Data), "data"),
@@ -139,6 +145,7 @@ impl<'a> Cursor<'a> {
                 (None, Some(b'"')) if path == "data.channel.id" => {
                     found.channel_id = Some(self.string()?);
                 }
+                (None, Some(b'"')) if event => found.event = Some(self.string()?),
                 _ => self.skip_value()?,
             }
             self.whitespace();
@@ -363,6 +370,7 @@ mod tests {
             r#"{"event":"x","data":{"contact":{"id":"9"},"channel":{"type":"viber","id":"A1"}}}"#;
         let scan = scan(body.as_bytes()).unwrap();
         assert!(matches!(scan.channel_id, Some(Cow::Borrowed("A1"))));
+        assert_eq!(scan.event.as_deref(), Some("x"));
         assert!(!scan.repeated_event);
         assert_eq!(
             channel(r#"{"data":{"channel":{"id":"\u0041\n"}}}"#),

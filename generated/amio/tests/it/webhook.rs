@@ -442,6 +442,35 @@ fn escaped_keys_choose_the_secret_as_the_parser_reads_them() {
     );
 }
 
+/// `data` before `event`: the pre-scan read the event, so the body is read
+/// in one pass; the answer is the same as with `event` first, for a known
+/// event, an unknown one (kept as JSON) and a body that does not parse.
+#[test]
+fn the_order_of_the_keys_changes_no_answer() {
+    let secrets = Secrets::single("secret");
+    let judge = |body: &str| {
+        let header = webhook::sign(b"secret", body.as_bytes());
+        webhook::verify_and_parse(&secrets, body.as_bytes(), Some(&header))
+    };
+    let data = r#""data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":"2016-10-06T13:40:13Z"}"#;
+    let time = r#""timestamp":"2016-10-06T13:42:48Z""#;
+    for event in [r#""event":"messages_read""#, r#""event":"hologram_seen""#] {
+        let first = judge(&format!("{{{event},{time},{data}}}")).expect("event first");
+        let last = judge(&format!("{{{data},{time},{event}}}")).expect("event last");
+        assert_eq!(first, last);
+    }
+    let unknown = judge(&format!(r#"{{{data},{time},"event":"hologram_seen"}}"#)).unwrap();
+    assert!(matches!(unknown, Event::Unknown(_)), "{unknown:?}");
+    let broken = r#""data":{"channel":{"id":"A"},"contact":{"id":"1"},"last_read_timestamp":5}"#;
+    let first = judge(&format!(r#"{{"event":"messages_read",{time},{broken}}}"#)).unwrap_err();
+    let last = judge(&format!(r#"{{{broken},{time},"event":"messages_read"}}"#)).unwrap_err();
+    assert_eq!(first, last);
+    let WebhookError::Parse(error) = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(error.path(), "data.last_read_timestamp");
+}
+
 /// A byte that is not UTF-8 in a value nobody reads: serde_json skips it,
 /// and so does the scan, so the body still names channel A, whose secret
 /// alone verifies it, even when the typed parse then fails (a bad
