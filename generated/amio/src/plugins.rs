@@ -111,13 +111,23 @@ const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUME
 /// `ref` parameter (`https://m.me/<page>?ref=<REF>`, seed 001, "Messenger
 /// Link"). Both are percent-encoded; the `ref` reaches your webhook as sent.
 ///
+/// A page name that is empty, `.` or `..` names no page (a URL parser reads
+/// the last two as the root), and is refused.
+///
 /// ```
 /// assert_eq!(
-///     amio::plugins::messenger_link("amio.io", Some("order 12&3")),
+///     amio::plugins::messenger_link("amio.io", Some("order 12&3")).unwrap(),
 ///     "https://m.me/amio.io?ref=order%2012%263"
 /// );
+/// assert!(amio::plugins::messenger_link("..", None).is_err());
 /// ```
-pub fn messenger_link(page_username: &str, ref_param: Option<&str>) -> String {
+pub fn messenger_link(
+    page_username: &str,
+    ref_param: Option<&str>,
+) -> Result<String, InvalidPageName> {
+    if matches!(page_username, "" | "." | "..") {
+        return Err(InvalidPageName);
+    }
     let mut link = format!(
         "https://m.me/{}",
         percent_encoding::utf8_percent_encode(page_username, UNRESERVED)
@@ -129,8 +139,13 @@ pub fn messenger_link(page_username: &str, ref_param: Option<&str>) -> String {
             percent_encoding::utf8_percent_encode(value, UNRESERVED)
         );
     }
-    link
+    Ok(link)
 }
+
+/// A page name for [`messenger_link`] that names no page: empty, `.` or `..`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a Messenger page name is not empty, `.` or `..`")]
+pub struct InvalidPageName;
 
 /// The `color` of the Send to Messenger and Message Us buttons (default `blue`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use amio::plugins::{
-    ButtonSize, ChatPlugin, Checkbox, CheckboxSize, Color, CtaText, DEFAULT_APP_ID, MessageUs,
-    SendToMessenger, UserRef, messenger_link,
+    ButtonSize, ChatPlugin, Checkbox, CheckboxSize, Color, CtaText, DEFAULT_APP_ID,
+    InvalidPageName, MessageUs, SendToMessenger, UserRef, messenger_link,
 };
 use scraper::{Html, Selector};
 
@@ -312,13 +312,16 @@ fn user_refs_are_unique_over_100_000_renders() {
 
 #[test]
 fn messenger_links_percent_encode_the_page_and_the_ref() {
-    assert_eq!(messenger_link("amio.io", None), "https://m.me/amio.io");
     assert_eq!(
-        messenger_link("my page/x", Some("{\"a\":\"b&c=d\"}")),
+        messenger_link("amio.io", None).unwrap(),
+        "https://m.me/amio.io"
+    );
+    assert_eq!(
+        messenger_link("my page/x", Some("{\"a\":\"b&c=d\"}")).unwrap(),
         "https://m.me/my%20page%2Fx?ref=%7B%22a%22%3A%22b%26c%3Dd%22%7D"
     );
     for value in HOSTILE {
-        let link = messenger_link("page", Some(value));
+        let link = messenger_link("page", Some(value)).unwrap();
         let url = reqwest::Url::parse(&link).expect("a valid URL");
         assert_eq!(url.host_str(), Some("m.me"));
         let refs: Vec<String> = url
@@ -327,5 +330,16 @@ fn messenger_links_percent_encode_the_page_and_the_ref() {
             .map(|(_, v)| v.into_owned())
             .collect();
         assert_eq!(refs, vec![(*value).to_owned()], "{link}");
+    }
+    // A name a URL parser reads as the root names no page, and is refused;
+    // any other lands in the path as one segment.
+    for name in ["", ".", ".."] {
+        assert_eq!(messenger_link(name, Some("r")), Err(InvalidPageName));
+    }
+    for name in ["...", "%2e%2e", "//evil.example", "a/../b"] {
+        let link = messenger_link(name, None).unwrap();
+        let url = reqwest::Url::parse(&link).expect("a valid URL");
+        assert_eq!(url.host_str(), Some("m.me"), "{link}");
+        assert_eq!(url.path_segments().map(Iterator::count), Some(1), "{link}");
     }
 }
