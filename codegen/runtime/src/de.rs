@@ -380,16 +380,31 @@ struct Rest<A> {
 }
 
 impl<'de, A: de::MapAccess<'de>> Rest<A> {
+    /// The input's next key after the tag: refused if it is the tag again
+    /// (one object, one reading), else handed to `seed`.
+    fn next_key_not_tag<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let key = self.map.next_key_seed(KeyOrTag {
+            seed,
+            tag: self.tag,
+        })?;
+        match key {
+            None => Ok(None),
+            Some(KeyRead::Other(key)) => Ok(Some(key)),
+            Some(KeyRead::Tag(_)) => Err(de::Error::custom(format_args!(
+                "{}: duplicate field `{}`",
+                self.union, self.tag
+            ))),
+        }
+    }
+
     /// The whole object of an unknown tag, as JSON.
     fn unknown<T: Tagged>(mut self, tag: String) -> Result<T, A::Error> {
         let mut object: serde_json::Map<String, serde_json::Value> = self.before.by_ref().collect();
         object.insert(self.tag.to_owned(), serde_json::Value::String(tag));
-        let (union, tag) = (self.union, self.tag);
-        while let Some(key) = self.map.next_key_seed(NotTheTag {
-            seed: PhantomData::<String>,
-            union,
-            tag,
-        })? {
+        while let Some(key) = self.next_key_not_tag(PhantomData::<String>)? {
             let value: serde_json::Value = self.map.next_value()?;
             object.insert(key, value);
         }
@@ -413,11 +428,7 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Rest<A> {
             self.pending = Some((key, value));
             return read;
         }
-        self.map.next_key_seed(NotTheTag {
-            seed,
-            union: self.union,
-            tag: self.tag,
-        })
+        self.next_key_not_tag(seed)
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(
@@ -448,57 +459,5 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Rest<A> {
 
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint().map(|rest| rest + self.before.len())
-    }
-}
-
-/// A key after the tag: refused if it is the tag again (one object,
-/// one reading), else handed on.
-struct NotTheTag<K> {
-    seed: K,
-    union: &'static str,
-    tag: &'static str,
-}
-
-impl<K> NotTheTag<K> {
-    fn check<E: de::Error>(&self, key: &str) -> Result<(), E> {
-        if key == self.tag {
-            return Err(E::custom(format_args!(
-                "{}: duplicate field `{}`",
-                self.union, self.tag
-            )));
-        }
-        Ok(())
-    }
-}
-
-impl<'de, K: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for NotTheTag<K> {
-    type Value = K::Value;
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<K::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de, K: de::DeserializeSeed<'de>> de::Visitor<'de> for NotTheTag<K> {
-    type Value = K::Value;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<K::Value, E> {
-        self.check(key)?;
-        self.seed
-            .deserialize(de::value::BorrowedStrDeserializer::new(key))
-    }
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<K::Value, E> {
-        self.check(key)?;
-        self.seed
-            .deserialize(de::IntoDeserializer::<E>::into_deserializer(key))
-    }
-    fn visit_string<E: de::Error>(self, key: String) -> Result<K::Value, E> {
-        self.check(&key)?;
-        self.seed
-            .deserialize(de::IntoDeserializer::<E>::into_deserializer(key))
     }
 }

@@ -134,15 +134,17 @@ impl Gate {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
-    fn epoch(secs: u64) -> SystemTime {
+    /// `secs` seconds after the epoch.
+    pub(crate) fn epoch(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
     }
 
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    /// Headers from `(name, value)` pairs.
+    pub(crate) fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
             map.insert(*k, HeaderValue::from_str(v).unwrap());

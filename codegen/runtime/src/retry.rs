@@ -161,20 +161,7 @@ pub(crate) enum Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-    use std::time::UNIX_EPOCH;
-
-    fn epoch(secs: u64) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(secs)
-    }
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (k, v) in pairs {
-            map.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        map
-    }
+    use crate::rate_limit::tests::{epoch, headers};
 
     fn status(code: u16) -> StatusCode {
         StatusCode::from_u16(code).unwrap()

@@ -84,6 +84,26 @@ mod unions {
         }
     }
 
+    /// One object, one reading: a tag given twice is refused, for a known
+    /// tag and an unknown one, with the first before or after other keys.
+    #[test]
+    fn a_tag_given_twice_is_refused() {
+        for text in [
+            r#"{"type":"text","payload":"x","type":"video"}"#,
+            r#"{"payload":"x","type":"text","type":"video"}"#,
+            r#"{"type":"carousel","cards":[],"type":"text"}"#,
+            r#"{"cards":[],"type":"carousel","type":"carousel"}"#,
+        ] {
+            let error = serde_json::from_str::<Content>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("Content: duplicate field `type`"),
+                "{text}: {error}"
+            );
+        }
+    }
+
     #[test]
     fn variants_convert_into_the_union() {
         let content: Content = TextContent::new("x").into();
