@@ -171,6 +171,18 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     ))
 }
 
+/// Generates the rules table (`spec/RULES.md`) of the specs, each given as
+/// `(name, text)`: one row per documented rule of their `x-rules`.
+pub fn rules_table(specs: &[(&str, &str)]) -> Result<String, Error> {
+    let loaded = specs
+        .iter()
+        .map(|(name, text)| Ok((*name, spec::load(text)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let borrowed: Vec<(&str, &serde_yaml::Value)> =
+        loaded.iter().map(|(name, value)| (*name, value)).collect();
+    validate::rules_table(&borrowed)
+}
+
 /// Generates a registry of the bindings' types, for data-driven tests: a
 /// function that deserializes a JSON value into the type generated for a
 /// named schema and serializes it back. `types_path` is the Rust path of the

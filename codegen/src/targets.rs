@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{DispatchOptions, Error, Options, dispatch, generate, registry};
+use crate::{DispatchOptions, Error, Options, dispatch, generate, registry, rules_table};
 
 /// The command that rewrites every target.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
@@ -34,6 +34,11 @@ pub enum Kind {
     },
     /// The `operationId` → client method table of a spec ([`dispatch`]).
     Dispatch(DispatchOptions),
+    /// The rules table of the target's spec and of `others` ([`rules_table`]).
+    Rules {
+        /// The other specs, relative to the workspace root.
+        others: &'static [&'static str],
+    },
 }
 
 /// The options of the conformance suite's dispatch tables: shared helpers in
@@ -87,6 +92,13 @@ pub const TARGETS: &[Target] = &[
         spec: "spec/webex-connect.yaml",
         output: "conformance/src/webex_connect/dispatch.rs",
         kind: Kind::Dispatch(CONFORMANCE_DISPATCH),
+    },
+    Target {
+        spec: "spec/amio.yaml",
+        output: "spec/RULES.md",
+        kind: Kind::Rules {
+            others: &["spec/webex-connect.yaml"],
+        },
     },
     bindings(
         "codegen/tests/specs/unions.yaml",
@@ -154,6 +166,20 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
         }
         Kind::Registry { types_path } => registry(&text, target.spec, types_path),
         Kind::Dispatch(options) => dispatch(&text, target.spec, options),
+        Kind::Rules { others } => {
+            let mut specs = vec![(target.spec, text.clone())];
+            for other in *others {
+                let other_text = std::fs::read_to_string(root.join(other)).map_err(|source| {
+                    TargetError::Read {
+                        path: (*other).to_owned(),
+                        source,
+                    }
+                })?;
+                specs.push((other, other_text));
+            }
+            let borrowed: Vec<(&str, &str)> = specs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+            rules_table(&borrowed)
+        }
     }
     .map_err(|source| TargetError::Generate {
         spec: target.spec.to_owned(),

@@ -20,6 +20,11 @@ use quote::quote;
 use serde_yaml::{Mapping, Value};
 use syn::{Fields, File, GenericArgument, ImplItem, Item, PathArguments, Type};
 
+mod docs;
+pub(crate) mod read;
+
+pub(crate) use docs::rules_table;
+
 use crate::Error;
 use crate::emit::type_name;
 use crate::spec::{Analysis, SCHEMA_REF_PREFIX};
@@ -42,13 +47,13 @@ pub(crate) const KEYWORDS: [&str; 10] = [
 /// compact JSON for any other value).
 pub(crate) const MAX_BYTES: &str = "x-max-bytes";
 
-/// The spec's own keyword: rules no schema keyword can say, one sentence each
-/// with its source; the crate implements them by hand (`Rules`).
+/// The spec's own keyword: the documented rules of a schema, each with its
+/// source, in the vocabulary of `bindings_runtime::rules` (see `read`).
 pub(crate) const RULES: &str = "x-rules";
 
 const RUNTIME: &str = "::bindings_runtime::validate";
 
-fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     value.as_mapping().and_then(|m| m.get(key))
 }
 
@@ -180,6 +185,8 @@ struct Emitter<'a> {
     needs: BTreeSet<String>,
     problems: Vec<String>,
     runtime: TokenStream,
+    /// The documented rules checked as data, by schema.
+    data_rules: BTreeMap<String, Vec<read::SpecRule>>,
 }
 
 /// The checks to add to the `types` module, and the request body types that
@@ -200,6 +207,17 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
         .unwrap_or(&empty);
     let mut problems = Vec::new();
     let roots = request_roots(spec, &mut problems);
+    let mut data_rules = BTreeMap::<String, Vec<read::SpecRule>>::new();
+    let mut all_rules = BTreeMap::<String, Vec<read::SpecRule>>::new();
+    for rule in read::rules(spec, &mut problems) {
+        if rule.is_data() {
+            data_rules
+                .entry(rule.schema.clone())
+                .or_default()
+                .push(rule.clone());
+        }
+        all_rules.entry(rule.schema.clone()).or_default().push(rule);
+    }
 
     // Which named schemas have something to check, directly or through a reference.
     let mut refs = BTreeMap::<String, BTreeSet<String>>::new();
@@ -209,7 +227,7 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
         let mut out = BTreeSet::new();
         refs_in(schema, &mut out);
         refs.insert(name.to_owned(), out);
-        if checks_itself(schema) || get(schema, RULES).is_some() {
+        if checks_itself(schema) || data_rules.contains_key(name) {
             needs.insert(name.to_owned());
         }
     }
@@ -246,14 +264,18 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
         needs,
         problems,
         runtime: RUNTIME.parse().map_err(|e| Error::Patch(format!("{e}")))?,
+        data_rules,
     };
     let mut emitter = emitter;
     let mut out = TokenStream::new();
     for (name, schema) in schemas {
         let Some(name) = name.as_str() else { continue };
         out.extend(emitter.constants(name, schema));
-        if get(schema, RULES).is_some() {
-            emitter.rules_doc(name, schema, file)?;
+        if let Some(rules) = all_rules.get(name) {
+            docs::rules_doc(name, rules, file)?;
+        }
+        if let Some(rules) = emitter.data_rules.get(name) {
+            out.extend(docs::rules_constant(name, rules, &emitter.types));
         }
         let carried = reachable.contains(name);
         if carried && (emitter.needs.contains(name) || roots.contains(name)) {
@@ -383,46 +405,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Adds the `x-rules` of a schema to its type's documentation.
-    fn rules_doc(&mut self, name: &str, schema: &Value, file: &mut File) -> Result<(), Error> {
-        let rules: Vec<&str> = get(schema, RULES)
-            .and_then(Value::as_sequence)
-            .map(|rules| rules.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        if rules.is_empty() {
-            self.problems.push(format!(
-                "#/components/schemas/{name}/{RULES}: a list of sentences, one per rule, each naming its source"
-            ));
-            return Ok(());
-        }
-        let ty = type_name(name);
-        let attrs = crate::patch::types_module(file)?
-            .iter_mut()
-            .find_map(|item| match item {
-                Item::Struct(s) if s.ident == ty => Some(&mut s.attrs),
-                Item::Enum(e) if e.ident == ty => Some(&mut e.attrs),
-                _ => None,
-            });
-        let Some(attrs) = attrs else { return Ok(()) };
-        let position = attrs
-            .iter()
-            .rposition(|a| a.path().is_ident("doc"))
-            .map_or(0, |i| i + 1);
-        let mut docs: Vec<syn::Attribute> = vec![
-            syn::parse_quote!(#[doc = ""]),
-            syn::parse_quote!(#[doc = " Checked before sending, beside the spec's keywords (hand-written, `Rules`):"]),
-        ];
-        for rule in rules {
-            let line = format!(
-                " - {}",
-                rule.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-            docs.push(syn::parse_quote!(#[doc = #line]));
-        }
-        attrs.splice(position..position, docs);
-        Ok(())
-    }
-
     fn validate_impl(&mut self, name: &str, schema: &Value) -> TokenStream {
         let ty_name = type_name(name);
         let Some(item) = self.types.get(&ty_name).copied() else {
@@ -499,9 +481,8 @@ impl Emitter<'_> {
             }),
         };
         let body = quote! { #whole #body };
-        let rules = get(schema, RULES).is_some().then(|| {
-            let runtime = &self.runtime;
-            quote! { #runtime::Rules::check_rules(self, at)?; }
+        let rules = self.data_rules.contains_key(name).then(|| {
+            quote! { ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?; }
         });
         let runtime = &self.runtime;
         let ty = Ident::new(&ty_name, Span::call_site());

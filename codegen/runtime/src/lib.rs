@@ -19,6 +19,8 @@
 //!   `X-RateLimit-*` headers ([`RateLimit`]).
 //! - [`json`]: reading what the server sends with the whole JSON path of an
 //!   error ([`json::read`]), tags first when it must.
+//! - [`rules`]: the documented rules of the spec's `x-rules`, as data the
+//!   generated `Validate` runs (and a server of the API with it).
 //! - [`path`]: each path parameter as exactly one segment.
 //! - `receiver` (feature `axum`): what every webhook receiver shares: body
 //!   limits and timeouts, inline or queued hand-over, de-duplication.
@@ -35,6 +37,7 @@ pub mod rate_limit;
 #[cfg(feature = "axum")]
 pub mod receiver;
 pub mod retry;
+pub mod rules;
 pub mod runtime;
 pub mod validate;
 

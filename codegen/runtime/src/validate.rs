@@ -7,9 +7,8 @@
 //! them instead as a [`Validate`] implementation for every type a request can
 //! carry, and the generated operation methods run it before sending.
 //!
-//! Rules no schema keyword can say are written by hand, once per crate, as a
-//! [`Rules`] implementation for each schema that lists them under `x-rules`;
-//! the generated [`Validate`] calls it.
+//! Rules no schema keyword can say are written in the spec too, under
+//! `x-rules`, as data the generated [`Validate`] runs (`crate::rules`).
 //!
 //! A [`ValidationError`] names the JSON path of the value at fault, the rule
 //! and the value's size, never the value itself: a refused string may be a
@@ -33,14 +32,6 @@ impl<T: Validate + ?Sized> Validate for &T {
     fn validate_at(&self, at: &Path<'_>) -> Result<(), ValidationError> {
         (**self).validate_at(at)
     }
-}
-
-/// The hand-written rules of a schema, those no schema keyword can say (the
-/// schema lists them under `x-rules`). The generated [`Validate`] of the type
-/// calls [`Rules::check_rules`] after the keyword checks of its fields.
-pub trait Rules {
-    /// Checks the hand-written rules of `self`, found at `at`.
-    fn check_rules(&self, at: &Path<'_>) -> Result<(), ValidationError>;
 }
 
 /// Where a value sits in a request: a chain of object keys and array indices
@@ -204,8 +195,8 @@ pub enum Rule {
         /// The characters the string has.
         length: usize,
     },
-    /// A rule of the documentation that no schema keyword can say, written by
-    /// hand.
+    /// A rule of the documentation that no schema keyword can say (an entry
+    /// of the spec's `x-rules`).
     Documented {
         /// The rule, in a few words.
         rule: &'static str,
@@ -419,11 +410,6 @@ pub fn maximum<N: Number>(
     Ok(())
 }
 
-/// A documented rule, broken at `at`: the error for a [`Rules`] check.
-pub fn documented(rule: &'static str, source: &'static str, at: &Path<'_>) -> ValidationError {
-    at.error(Rule::Documented { rule, source })
-}
-
 /// A `pattern` of the spec, compiled once on first use.
 #[cfg(feature = "pattern")]
 #[derive(Debug)]
@@ -527,11 +513,10 @@ mod tests {
             error.to_string(),
             "`quick_replies[0].title` has 21 characters; at most 20 (maxLength)"
         );
-        let rule = documented(
-            "a menu needs a `default` locale",
-            "seed 000, \"Settings\"",
-            &at,
-        );
+        let rule = at.error(Rule::Documented {
+            rule: "a menu needs a `default` locale",
+            source: "seed 000, \"Settings\"",
+        });
         assert_eq!(
             rule.to_string(),
             "`.` breaks a documented rule: a menu needs a `default` locale (seed 000, \"Settings\")"

@@ -646,8 +646,8 @@ pub mod types {
     }
     ///Developer-defined metadata; can be sent with any type of message and is delivered back in the Message Echo webhook. Free-form, except for the reserved keys described here.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `type` is not sent with `tag`: "Type can be set only if Tags are not used" (seed 000, "Metadata", Types).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a message `type` can be set only without a `tag` (seed 000, line 1282; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
     #[non_exhaustive]
@@ -1075,6 +1075,12 @@ pub mod types {
         pub payload: ::std::string::String,
     }
     ///Message to send: specify a channel and a contact. The structure is the same for all channels, however not all message types are supported by all channels. Send either `content` or, for WhatsApp template messages, `message_template`.
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a message has `content` or a `message_template`, not both (seed 000, line 1121 (content); Postman collection, WhatsApp template requests; checked before sending)
+    /// - the contact is addressed in a form its channel's platform takes (`user_ref` on Facebook Messenger only, a phone number not on Amio Chat) (seed 000, lines 1477-1479; seed 003; not checked)
+    /// - a location is not sent on Facebook Messenger, where location messages are only received (seed 000, lines 1125-1126; not checked)
+    /// - a Facebook Messenger channel with no Facebook page connected cannot send (seed 000, "Facebook Messenger / Channel"; not checked)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct SendMessageRequest {
@@ -1138,11 +1144,12 @@ pub mod types {
     }
     ///Settings update (PATCH): `{"key": value}` sets a setting, `{"key": null}` deletes it, a missing key is left alone.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - A menu that is set has a `default` locale: "When setting a menu, at least one default locale menu is required" (seed 000, "Settings", Update Settings).
-    /// - A menu is not set while the same request deletes the get started button: "If you want to set the menu, get started button is required as well" (seed 000, "Settings"). A request that leaves the button alone is sent: the client cannot see whether the channel has one.
-    /// - User inputs that are set have a `default` locale: "When setting user input, at least one default locale user input is required" (seed 000, "Settings").
-    /// - User input is not disabled while the same request deletes the menu: "You must set a Menu if you want to disable user input" (seed 000, "User Inputs requires Menu"). As for the button, a request that leaves the menu alone is sent.
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a menu that is set has a `default` locale (seed 000, line 1510; checked before sending)
+    /// - a menu is not set while the same request deletes the get started button (seed 000, line 1510; checked before sending)
+    /// - user inputs that are set have a `default` locale (seed 000, line 1521; checked before sending)
+    /// - user input is not disabled while the same request deletes the menu (seed 000, line 1589; checked before sending)
+    /// - each whitelisted domain is a fully qualified domain name with its protocol (and a non-standard port), or localhost; no IP address, no path (seed 000, lines 759-760; seed 001 (the Checkbox plugin's origin); checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[derive(Default)]
     #[non_exhaustive]
@@ -1343,6 +1350,9 @@ pub mod types {
         pub quick_reply: ::std::option::Option<ReceivedQuickReply>,
     }
     ///Text Quick Reply: a button with text and optionally a small image icon. When the user taps it, the Message Received webhook fires with the title as text and the payload in `content.quick_reply.payload`. The user may also type the reply, in which case no payload is delivered.
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a text quick reply's title has at most 20 characters (seed 000, line 1198; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct TextQuickReply {
@@ -3787,6 +3797,24 @@ pub mod types {
         /// `maxLength` of `Metadata.platform_metadata`, from the spec.
         pub const PLATFORM_METADATA_MAX_LENGTH: usize = 1000usize;
     }
+    impl Metadata {
+        /// The documented rules of `Metadata` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-metadata-type-without-tag",
+                "a message `type` can be set only without a `tag`",
+                "seed 000, line 1282",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "type",
+                    when: ::bindings_runtime::rules::When {
+                        property: "tag",
+                        is: ::bindings_runtime::rules::Is::Present,
+                    },
+                    deleted: false,
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for Metadata {
         fn validate_at(
             &self,
@@ -3802,7 +3830,7 @@ pub mod types {
                     )?;
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3972,6 +4000,20 @@ pub mod types {
             Ok(())
         }
     }
+    impl SendMessageRequest {
+        /// The documented rules of `SendMessageRequest` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-send-content-or-template",
+                "a message has `content` or a `message_template`, not both",
+                "seed 000, line 1121 (content); Postman collection, WhatsApp template requests",
+                ::bindings_runtime::rules::Check::RequiresOneOf {
+                    properties: &["content", "message_template"],
+                    exclusive: true,
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for SendMessageRequest {
         fn validate_at(
             &self,
@@ -3989,6 +4031,7 @@ pub mod types {
                     ::bindings_runtime::validate::Validate::validate_at(value, at)?;
                 }
             }
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -4036,6 +4079,67 @@ pub mod types {
             Ok(())
         }
     }
+    impl SettingsUpdate {
+        /// The documented rules of `SettingsUpdate` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-settings-menu-default-locale",
+                "a menu that is set has a `default` locale",
+                "seed 000, line 1510",
+                ::bindings_runtime::rules::Check::HasItem {
+                    property: "menu",
+                    key: "locale",
+                    value: "default",
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-settings-menu-keeps-get-started",
+                "a menu is not set while the same request deletes the get started button",
+                "seed 000, line 1510",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "get_started_button",
+                    when: ::bindings_runtime::rules::When {
+                        property: "menu",
+                        is: ::bindings_runtime::rules::Is::Present,
+                    },
+                    deleted: true,
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-settings-user-inputs-default-locale",
+                "user inputs that are set have a `default` locale",
+                "seed 000, line 1521",
+                ::bindings_runtime::rules::Check::HasItem {
+                    property: "user_inputs",
+                    key: "locale",
+                    value: "default",
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-settings-disabled-input-keeps-menu",
+                "user input is not disabled while the same request deletes the menu",
+                "seed 000, line 1589",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "menu",
+                    when: ::bindings_runtime::rules::When {
+                        property: "user_inputs",
+                        is: ::bindings_runtime::rules::Is::HasItem("enabled", "false"),
+                    },
+                    deleted: true,
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-settings-domains-whitelist",
+                "each whitelisted domain is a fully qualified domain name with its protocol (and a non-standard port), or localhost; no IP address, no path",
+                "seed 000, lines 759-760; seed 001 (the Checkbox plugin's origin)",
+                ::bindings_runtime::rules::Check::Format {
+                    property: Some("domains_whitelist"),
+                    format: ::bindings_runtime::rules::Format::Origin,
+                    when: None,
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for SettingsUpdate {
         fn validate_at(
             &self,
@@ -4055,7 +4159,7 @@ pub mod types {
                     }
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }

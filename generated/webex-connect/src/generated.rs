@@ -430,8 +430,8 @@ pub mod types {
     }
     ///One boarding pass (seed 002, lines 1669-1688). Give `qr_code` or `barcode_image_url`.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `qr_code` or `barcode_image_url` is given: `qr_code` is "Yes, unless the image of barcode is provided", `barcode_image_url` "Yes, unless the qr_code is provided" (seed 002, lines 1685-1686).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a boarding pass has a `qr_code` or a `barcode_image_url` (seed 002, lines 1685-1686; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct FbBoardingPass {
@@ -594,8 +594,9 @@ pub mod types {
     }
     ///The Facebook Messenger block `channels.OTT-Messaging.fb` (seed 002, section "Facebook Messenger", lines 718-1985). Either `text`, `attachment` or `sender_action` is mandatory (seed 002, lines 752, 758, 769).
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `text`, `attachment` or `sender_action` is given: "Either text or attachment or sender_action is mandatory" (seed 002, lines 752, 758, 769).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a Messenger message has `text`, `attachment` or `sender_action` (seed 002, lines 752, 758, 769; checked before sending)
+    /// - a `MESSAGE_TAG` message has a `tag` (seed 002, lines 778-779; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct FbMessage {
@@ -695,6 +696,10 @@ pub mod types {
         pub value: ::std::string::String,
     }
     ///One quick-reply button (seed 002, section "Quick_ Replies", lines 1838-1849).
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a text quick reply has a `title` (seed 002, lines 1843-1847; checked before sending)
+    /// - a text quick reply has a `payload` (seed 002, lines 1843-1848; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct FbQuickReply {
@@ -851,6 +856,9 @@ pub mod types {
         }
     }
     ///One button of an interactive notification (seed 002, lines 557-582).
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - an interactive button whose action is `OPENURL`, `DEEPLINK`, `OPENWEBVIEW` or `SHARE` has a `value` (seed 002, lines 568-576; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct InteractiveButton {
@@ -973,8 +981,8 @@ pub mod types {
     }
     ///The push block `channels.push` (seed 002, section "Push Message", lines 263-716). Either `android`, `ios` or `web` must be passed (seed 002, line 296). The overall payload of a push request is limited to 4 KB (seed 002, line 302): counted here as this block, as the client sends it, in compact JSON (the destinations, up to 1000 push ids, cannot be what a 4 KB push payload limit counts).
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `android`, `ios` or `web` is given: "Either android or ios or web parameter must be passed" (seed 002, line 296).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a push message has `android`, `ios` or `web` (seed 002, line 296; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct PushMessage {
@@ -999,8 +1007,8 @@ pub mod types {
     }
     ///Action performed when the notification is clicked (seed 002, lines 350-385, 428-465). Optional; but if `action` is set, `value` must complete it (except for `OPEN_APP`).
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - An `action` other than `OPEN_APP` has a `value` (not blank): "if you set an action, you must specify a value that is used to complete the configured action"; `OPEN_APP` "does not require an action value" (seed 002, lines 372-385, 450-465).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a notification action other than `OPEN_APP` has a `value` (seed 002, lines 372-385, 450-465; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct PushNotificationAction {
@@ -1047,10 +1055,13 @@ pub mod types {
     }
     ///Body of a Messaging API v1 request (seed 002, sections "Messaging API v1 - Samples" and "Body Parameters"). Besides the documented channel block, a `message` block may reference a template created on the platform.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `appid` is given (and not blank) when `deliverychannel` is `push`, `appmessaging`, `fb`, `whatsapp` or `applebusinesschat`: "required only for Push, In-App, Messenger, WhatsApp, and Apple Messages for Business" (seed 002, line 35).
-    /// - `gtrId`, when given, has one id per `destination` entry: "gtrids must match the number of destination objects" (seed 002, lines 95-96).
-    /// - At most 1000 destinations in all, counting every recipient identifier of every `destination` entry (an entry without identifiers counts as one): "a maximum of 1000 destinations at once" (seed 002, line 24); the limit is `SendMessageRequest::DESTINATION_MAX_ITEMS`.
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - `appid` is required for push, in-app, Messenger, WhatsApp and Apple Messages for Business (seed 002, line 35; checked before sending)
+    /// - `gtrId` has one id per `destination` entry (seed 002, lines 95-96; checked before sending)
+    /// - at most 1000 destinations a request, counting every identifier of every `destination` entry (seed 002, line 2000 (code 7009); checked before sending)
+    /// - the block of the channel named by `deliverychannel` is present in `channels` (seed 002, lines 138-144, 158-165; checked before sending)
+    /// - a `{{link_N}}` placeholder of the text has its `smartlinks` entry, and smart links are used on SMS, in-app, live chat, Messenger and WhatsApp text only (seed 002, lines 171, 230; not checked)
+    /// - `contactPolicyGroup` is given when any contact-policy option is set to true (seed 002, lines 58-65; not checked)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct SendMessageRequest {
@@ -1145,8 +1156,9 @@ pub mod types {
     }
     ///The SMS block `channels.sms` (seed 002, section "SMS Message", lines 201-228).
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - A binary message (`type` 3) has a hexadecimal `body`: "When type is set to 3, the body shall contain hexadecimal content" (seed 002, line 214).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a binary SMS (type 3) has a hexadecimal `body` (seed 002, line 214; checked before sending)
+    /// - a binary SMS (type 3) has a `body` (seed 002, line 214; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct SmsMessage {
@@ -1167,9 +1179,9 @@ pub mod types {
     }
     ///The voice block `channels.voice` (seed 002, section "Voice Message", lines 234-261). Give either `callflowid` or `promptid`.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - `callflowid` is not sent with `media`: "If 'callflowid' is specified, 'media' field must not be used" (seed 002, lines 239, 246).
-    /// - `callflowid` is not sent with `promptid`: each is "Yes*", a call flow or a prompt is played (seed 002, lines 235-246).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a voice message takes a `callflowid` or a `promptid`, exactly one (seed 002, lines 235-246; checked before sending)
+    /// - `media` is not used with `callflowid` (seed 002, lines 239, 246; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct VoiceMessage {
@@ -1222,8 +1234,8 @@ pub mod types {
     }
     ///Number of seconds a web push message may be stored if the user is not available; at most 51840000 (seed 002, line 505). Typed String by the table (line 524); an integer is accepted as well.
     ///
-    /// Checked before sending, beside the spec's keywords (hand-written, `Rules`):
-    /// - Sent as a string, it is a whole number of seconds, at most 51840000 (seed 002, line 505; the limit is `WebTimeToLiveSeconds::MAXIMUM`).
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a web push time to live is a whole number of seconds, at most 51840000 (seed 002, lines 505, 524; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum WebTimeToLive {
@@ -3199,6 +3211,80 @@ pub mod types {
         /// `maxItems` of `SendMessageRequest.destination`, from the spec.
         pub const DESTINATION_MAX_ITEMS: usize = 1000usize;
     }
+    impl SendMessageRequest {
+        /// The documented rules of `SendMessageRequest` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-appid-for-app-channels",
+                "`appid` is required for push, in-app, Messenger, WhatsApp and Apple Messages for Business",
+                "seed 002, line 35",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "appid",
+                    when: ::bindings_runtime::rules::When {
+                        property: "deliverychannel",
+                        is: ::bindings_runtime::rules::Is::OneOf(
+                            &[
+                                "push",
+                                "appmessaging",
+                                "fb",
+                                "whatsapp",
+                                "applebusinesschat",
+                            ],
+                        ),
+                    },
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-gtrid-per-destination",
+                "`gtrId` has one id per `destination` entry",
+                "seed 002, lines 95-96",
+                ::bindings_runtime::rules::Check::SameCount {
+                    property: "gtrId",
+                    as_: "destination",
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-destination-limit",
+                "at most 1000 destinations a request, counting every identifier of every `destination` entry",
+                "seed 002, line 2000 (code 7009)",
+                ::bindings_runtime::rules::Check::Counts {
+                    property: "destination",
+                    of: &[
+                        "msisdn",
+                        "email",
+                        "userid",
+                        "customerid",
+                        "psid",
+                        "waid",
+                        "abc_user_id",
+                        "android_pushid",
+                        "ios_pushid",
+                        "chrome_pushid",
+                        "safari_pushid",
+                    ],
+                    max: 1000usize,
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-delivery-channel-block",
+                "the block of the channel named by `deliverychannel` is present in `channels`",
+                "seed 002, lines 138-144, 158-165",
+                ::bindings_runtime::rules::Check::Selects {
+                    property: "deliverychannel",
+                    object: "channels",
+                    keys: &[
+                        ("sms", "sms"),
+                        ("voice", "voice"),
+                        ("appmessaging", "appmessaging"),
+                        ("push", "push"),
+                        ("fb", "OTT-Messaging"),
+                        ("whatsapp", "OTT-Messaging"),
+                        ("applebusinesschat", "AppleBusinessChat"),
+                    ],
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for SendMessageRequest {
         fn validate_at(
             &self,
@@ -3230,7 +3316,7 @@ pub mod types {
                     ::bindings_runtime::validate::Validate::validate_at(value, at)?;
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3292,6 +3378,36 @@ pub mod types {
         /// `maxLength` of `SmsMessage.text`, from the spec.
         pub const TEXT_MAX_LENGTH: usize = 1024usize;
     }
+    impl SmsMessage {
+        /// The documented rules of `SmsMessage` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-binary-sms-hex",
+                "a binary SMS (type 3) has a hexadecimal `body`",
+                "seed 002, line 214",
+                ::bindings_runtime::rules::Check::Format {
+                    property: Some("body"),
+                    format: ::bindings_runtime::rules::Format::Hex,
+                    when: Some(::bindings_runtime::rules::When {
+                        property: "type",
+                        is: ::bindings_runtime::rules::Is::OneOf(&["3"]),
+                    }),
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-binary-sms-body",
+                "a binary SMS (type 3) has a `body`",
+                "seed 002, line 214",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "body",
+                    when: ::bindings_runtime::rules::When {
+                        property: "type",
+                        is: ::bindings_runtime::rules::Is::OneOf(&["3"]),
+                    },
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for SmsMessage {
         fn validate_at(
             &self,
@@ -3305,22 +3421,63 @@ pub mod types {
                     at,
                 )?;
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
+    }
+    impl VoiceMessage {
+        /// The documented rules of `VoiceMessage` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-voice-flow-or-prompt",
+                "a voice message takes a `callflowid` or a `promptid`, exactly one",
+                "seed 002, lines 235-246",
+                ::bindings_runtime::rules::Check::RequiresOneOf {
+                    properties: &["callflowid", "promptid"],
+                    exclusive: true,
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-voice-flow-without-media",
+                "`media` is not used with `callflowid`",
+                "seed 002, lines 239, 246",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "media",
+                    when: ::bindings_runtime::rules::When {
+                        property: "callflowid",
+                        is: ::bindings_runtime::rules::Is::Present,
+                    },
+                    deleted: false,
+                },
+            ),
+        ];
     }
     impl ::bindings_runtime::validate::Validate for VoiceMessage {
         fn validate_at(
             &self,
             at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
     impl PushMessage {
         /// `x-max-bytes` of `PushMessage`, from the spec.
         pub const MAX_BYTES: usize = 4096usize;
+    }
+    impl PushMessage {
+        /// The documented rules of `PushMessage` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-push-platform",
+                "a push message has `android`, `ios` or `web`",
+                "seed 002, line 296",
+                ::bindings_runtime::rules::Check::RequiresOneOf {
+                    properties: &["android", "ios", "web"],
+                    exclusive: false,
+                },
+            ),
+        ];
     }
     impl ::bindings_runtime::validate::Validate for PushMessage {
         fn validate_at(
@@ -3358,7 +3515,7 @@ pub mod types {
                     ::bindings_runtime::validate::Validate::validate_at(value, at)?;
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3418,12 +3575,31 @@ pub mod types {
             Ok(())
         }
     }
+    impl PushNotificationAction {
+        /// The documented rules of `PushNotificationAction` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-push-action-value",
+                "a notification action other than `OPEN_APP` has a `value`",
+                "seed 002, lines 372-385, 450-465",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "value",
+                    when: ::bindings_runtime::rules::When {
+                        property: "action",
+                        is: ::bindings_runtime::rules::Is::OneOf(
+                            &["OPEN_URL", "OPEN_WEBVIEW", "OPEN_HTML", "DEEPLINK"],
+                        ),
+                    },
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for PushNotificationAction {
         fn validate_at(
             &self,
             at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3455,6 +3631,23 @@ pub mod types {
             Ok(())
         }
     }
+    impl WebTimeToLive {
+        /// The documented rules of `WebTimeToLive` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-web-push-ttl",
+                "a web push time to live is a whole number of seconds, at most 51840000",
+                "seed 002, lines 505, 524",
+                ::bindings_runtime::rules::Check::Format {
+                    property: None,
+                    format: ::bindings_runtime::rules::Format::Seconds {
+                        max: 51840000u64,
+                    },
+                    when: None,
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for WebTimeToLive {
         fn validate_at(
             &self,
@@ -3467,7 +3660,7 @@ pub mod types {
                 }
                 _ => {}
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3548,6 +3741,25 @@ pub mod types {
         /// `maximum` of `InteractiveButton.pos`, from the spec.
         pub const POS_MAXIMUM: i64 = 2i64;
     }
+    impl InteractiveButton {
+        /// The documented rules of `InteractiveButton` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-interactive-action-value",
+                "an interactive button whose action is `OPENURL`, `DEEPLINK`, `OPENWEBVIEW` or `SHARE` has a `value`",
+                "seed 002, lines 568-576",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "value",
+                    when: ::bindings_runtime::rules::When {
+                        property: "action",
+                        is: ::bindings_runtime::rules::Is::OneOf(
+                            &["OPENURL", "DEEPLINK", "OPENWEBVIEW", "SHARE"],
+                        ),
+                    },
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for InteractiveButton {
         fn validate_at(
             &self,
@@ -3558,6 +3770,7 @@ pub mod types {
                 ::bindings_runtime::validate::minimum(*&self.pos, 1f64, false, at)?;
                 ::bindings_runtime::validate::maximum(*&self.pos, 2f64, false, at)?;
             }
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3578,6 +3791,32 @@ pub mod types {
     impl FbMessage {
         /// `maxItems` of `FbMessage.quick_replies`, from the spec.
         pub const QUICK_REPLIES_MAX_ITEMS: usize = 10usize;
+    }
+    impl FbMessage {
+        /// The documented rules of `FbMessage` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-fb-content",
+                "a Messenger message has `text`, `attachment` or `sender_action`",
+                "seed 002, lines 752, 758, 769",
+                ::bindings_runtime::rules::Check::RequiresOneOf {
+                    properties: &["text", "attachment", "sender_action"],
+                    exclusive: false,
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-fb-message-tag",
+                "a `MESSAGE_TAG` message has a `tag`",
+                "seed 002, lines 778-779",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "tag",
+                    when: ::bindings_runtime::rules::When {
+                        property: "messaging_type",
+                        is: ::bindings_runtime::rules::Is::OneOf(&["MESSAGE_TAG"]),
+                    },
+                },
+            ),
+        ];
     }
     impl ::bindings_runtime::validate::Validate for FbMessage {
         fn validate_at(
@@ -3600,7 +3839,7 @@ pub mod types {
                     }
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3609,6 +3848,35 @@ pub mod types {
         pub const TITLE_MAX_LENGTH: usize = 20usize;
         /// `maxLength` of `FbQuickReply.payload`, from the spec.
         pub const PAYLOAD_MAX_LENGTH: usize = 1000usize;
+    }
+    impl FbQuickReply {
+        /// The documented rules of `FbQuickReply` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-fb-quick-reply-title",
+                "a text quick reply has a `title`",
+                "seed 002, lines 1843-1847",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "title",
+                    when: ::bindings_runtime::rules::When {
+                        property: "content_type",
+                        is: ::bindings_runtime::rules::Is::OneOf(&["text"]),
+                    },
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-fb-quick-reply-payload",
+                "a text quick reply has a `payload`",
+                "seed 002, lines 1843-1848",
+                ::bindings_runtime::rules::Check::RequiresIf {
+                    property: "payload",
+                    when: ::bindings_runtime::rules::When {
+                        property: "content_type",
+                        is: ::bindings_runtime::rules::Is::OneOf(&["text"]),
+                    },
+                },
+            ),
+        ];
     }
     impl ::bindings_runtime::validate::Validate for FbQuickReply {
         fn validate_at(
@@ -3635,6 +3903,7 @@ pub mod types {
                     )?;
                 }
             }
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -3825,6 +4094,20 @@ pub mod types {
         /// `maxItems` of `FbBoardingPass.secondary_fields`, from the spec.
         pub const SECONDARY_FIELDS_MAX_ITEMS: usize = 5usize;
     }
+    impl FbBoardingPass {
+        /// The documented rules of `FbBoardingPass` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-fb-boarding-pass-code",
+                "a boarding pass has a `qr_code` or a `barcode_image_url`",
+                "seed 002, lines 1685-1686",
+                ::bindings_runtime::rules::Check::RequiresOneOf {
+                    properties: &["qr_code", "barcode_image_url"],
+                    exclusive: false,
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for FbBoardingPass {
         fn validate_at(
             &self,
@@ -3842,7 +4125,7 @@ pub mod types {
                     ::bindings_runtime::validate::max_items(value.len(), 5usize, at)?;
                 }
             }
-            ::bindings_runtime::validate::Rules::check_rules(self, at)?;
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
