@@ -10,6 +10,7 @@ mod fuzz;
 mod live;
 mod operations;
 mod properties;
+mod rules;
 mod runner;
 mod signature;
 mod webex_connect;
