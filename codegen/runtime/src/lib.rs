@@ -21,6 +21,7 @@
 //!   error ([`json::read`]), tags first when it must.
 //! - [`rules`]: the documented rules of the spec's `x-rules`, as data the
 //!   generated `Validate` runs (and a server of the API with it).
+//! - [`sms`]: an SMS text's encoding (GSM-7 or UCS-2) and segments.
 //! - [`path`]: each path parameter as exactly one segment.
 //! - `receiver` (feature `axum`): what every webhook receiver shares: body
 //!   limits and timeouts, inline or queued hand-over, de-duplication.
@@ -39,6 +40,7 @@ pub mod receiver;
 pub mod retry;
 pub mod rules;
 pub mod runtime;
+pub mod sms;
 pub mod validate;
 
 pub use build::{

@@ -10,8 +10,8 @@
 //! `Validate` on what it receives: one rule, one implementation.
 //!
 //! Presence is what the platform sees: a property is *present* when its key
-//! is there with a value other than `null`; *deleted* when it is there with
-//! `null` (a PATCH's deletion).
+//! is there with a value other than `null` or a blank string; *deleted* when
+//! it is there with `null` (a PATCH's deletion).
 
 use serde_json::Value;
 
@@ -166,6 +166,12 @@ pub enum Format {
     Origin,
     /// As [`Format::Origin`], and `https://` only (or `localhost`).
     HttpsOrigin,
+    /// An SMS text of at most `max` bytes in the encoding it needs (GSM-7 or
+    /// UCS-2, see [`crate::sms::segments`]).
+    SmsBytes {
+        /// The most bytes allowed.
+        max: u64,
+    },
 }
 
 impl Format {
@@ -176,6 +182,7 @@ impl Format {
             Self::Seconds { .. } => "seconds",
             Self::Origin => "origin",
             Self::HttpsOrigin => "https-origin",
+            Self::SmsBytes { .. } => "sms-bytes",
         }
     }
 
@@ -192,6 +199,9 @@ impl Format {
             }
             Self::Origin => origin(text, false),
             Self::HttpsOrigin => origin(text, true),
+            Self::SmsBytes { max } => {
+                u64::try_from(crate::sms::segments(text).bytes).is_ok_and(|bytes| bytes <= max)
+            }
         }
     }
 }
@@ -250,8 +260,14 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
+/// A property with a value: not `null`, and not a blank string (a value
+/// of spaces completes nothing).
 fn present<'v>(object: &'v Value, property: &str) -> Option<&'v Value> {
-    object.get(property).filter(|v| !v.is_null())
+    object.get(property).filter(|v| match v {
+        Value::Null => false,
+        Value::String(s) => !s.trim().is_empty(),
+        _ => true,
+    })
 }
 
 fn deleted(object: &Value, property: &str) -> bool {
@@ -391,6 +407,13 @@ impl DocRule {
                     }
                     // The integer form of a number of seconds is its schema's to check.
                     Value::Number(_) if matches!(format, Format::Seconds { .. }) => Ok(()),
+                    Value::String(text) if matches!(format, Format::SmsBytes { .. }) => {
+                        if format.matches(text) {
+                            Ok(())
+                        } else {
+                            Err(self.broken(&at))
+                        }
+                    }
                     other => {
                         if scalar(other).is_some_and(|s| format.matches(&s)) {
                             Ok(())
@@ -540,6 +563,8 @@ mod tests {
         assert!(Format::Seconds { max: 10 }.matches("10"));
         assert!(!Format::Seconds { max: 10 }.matches("11"));
         assert!(!Format::Seconds { max: 10 }.matches("99999999999999999999999"));
+        assert!(Format::SmsBytes { max: 1024 }.matches(&"a".repeat(1024)));
+        assert!(!Format::SmsBytes { max: 1024 }.matches(&"ж".repeat(513)));
     }
 
     #[test]

@@ -75,6 +75,10 @@ fn check_tokens(kind: &Kind) -> Option<TokenStream> {
                     quote!(#rules::Format::Seconds { max: #max })
                 }
                 "origin" => quote!(#rules::Format::Origin),
+                "sms-bytes" => {
+                    let max = max.unwrap_or(0);
+                    quote!(#rules::Format::SmsBytes { max: #max })
+                }
                 _ => quote!(#rules::Format::HttpsOrigin),
             };
             let when = match when {

@@ -282,13 +282,13 @@ fn rule(
             value,
         }
     } else if let Some(format) = text(map, "format") {
-        if !["hex", "seconds", "origin", "https-origin"].contains(&format.as_str()) {
+        if !["hex", "seconds", "origin", "https-origin", "sms-bytes"].contains(&format.as_str()) {
             problems.push(format!(
-                "{at}: format `{format}` is none of hex, seconds, origin, https-origin"
+                "{at}: format `{format}` is none of hex, seconds, origin, https-origin, sms-bytes"
             ));
         }
         let max = map.get("max").and_then(Value::as_u64);
-        if format == "seconds" && max.is_none() {
+        if (format == "seconds" || format == "sms-bytes") && max.is_none() {
             problems.push(format!("{at}: format `seconds` needs `max`"));
         }
         Kind::Format {

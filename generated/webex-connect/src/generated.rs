@@ -1157,6 +1157,7 @@ pub mod types {
     ///The SMS block `channels.sms` (seed 002, section "SMS Message", lines 201-228).
     ///
     /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - an SMS text has at most 1024 bytes in the encoding it needs (GSM-7 septets, or two bytes a UTF-16 unit in UCS-2) (seed 002, lines 156, 202, 210; checked before sending)
     /// - a binary SMS (type 3) has a hexadecimal `body` (seed 002, line 214; checked before sending)
     /// - a binary SMS (type 3) has a `body` (seed 002, line 214; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1171,7 +1172,7 @@ pub mod types {
         ///The sender id: a phone number, short code or alphanumeric sender id (seed 002, lines 44, 203). It must be pre-configured and associated with the channel; the default sender id `CONNCT` can be used otherwise (seed 002, line 205).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub senderid: ::std::option::Option<::std::string::String>,
-        ///The message text, up to 1024 characters (seed 002, line 202, the SMS parameter table). Characters, not bytes: the "1024 bytes per SMS" of line 156 sits in the row of the template `message` block, whose final text the platform renders, and the SMS table is the one that describes this field; a Unicode text (type 4) of 1024 characters is more than 1024 bytes. May contain `{{link_<linkid>}}` SmartLink placeholders.
+        ///The message text: "up to 1024 characters" (seed 002, line 202) and "limited to 1024 bytes per SMS" (line 156). Both hold when the limit is counted in bytes of the encoding the text needs: a GSM-7 text of 1024 characters is 1024 septets, a Unicode text (UCS-2, `type` 4, line 210) of 512 characters is 1024 bytes (the rule `webex-sms-bytes`; `webex_connect::sms::segments` gives the encoding and the segments). May contain `{{link_<linkid>}}` SmartLink placeholders.
         pub text: ::std::string::String,
         ///Message type, a string: 1 text (default), 2 flash, 3 binary, 4 unicode (seed 002, lines 206-213).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3375,12 +3376,20 @@ pub mod types {
         }
     }
     impl SmsMessage {
-        /// `maxLength` of `SmsMessage.text`, from the spec.
-        pub const TEXT_MAX_LENGTH: usize = 1024usize;
-    }
-    impl SmsMessage {
         /// The documented rules of `SmsMessage` (its `x-rules` in the spec), checked by its `Validate`.
         pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "webex-sms-bytes",
+                "an SMS text has at most 1024 bytes in the encoding it needs (GSM-7 septets, or two bytes a UTF-16 unit in UCS-2)",
+                "seed 002, lines 156, 202, 210",
+                ::bindings_runtime::rules::Check::Format {
+                    property: Some("text"),
+                    format: ::bindings_runtime::rules::Format::SmsBytes {
+                        max: 1024u64,
+                    },
+                    when: None,
+                },
+            ),
             ::bindings_runtime::rules::DocRule::new(
                 "webex-binary-sms-hex",
                 "a binary SMS (type 3) has a hexadecimal `body`",
@@ -3413,14 +3422,6 @@ pub mod types {
             &self,
             at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
-            {
-                let at = &at.key("text");
-                ::bindings_runtime::validate::max_length(
-                    ::std::convert::AsRef::<str>::as_ref(&self.text),
-                    1024usize,
-                    at,
-                )?;
-            }
             ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
@@ -7155,7 +7156,7 @@ pub mod types {
             );
             self
         }
-        ///The message text, up to 1024 characters (seed 002, line 202, the SMS parameter table). Characters, not bytes: the "1024 bytes per SMS" of line 156 sits in the row of the template `message` block, whose final text the platform renders, and the SMS table is the one that describes this field; a Unicode text (type 4) of 1024 characters is more than 1024 bytes. May contain `{{link_<linkid>}}` SmartLink placeholders.
+        ///The message text: "up to 1024 characters" (seed 002, line 202) and "limited to 1024 bytes per SMS" (line 156). Both hold when the limit is counted in bytes of the encoding the text needs: a GSM-7 text of 1024 characters is 1024 septets, a Unicode text (UCS-2, `type` 4, line 210) of 512 characters is 1024 bytes (the rule `webex-sms-bytes`; `webex_connect::sms::segments` gives the encoding and the segments). May contain `{{link_<linkid>}}` SmartLink placeholders.
         pub fn with_text(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,

@@ -13,6 +13,7 @@ pub mod content;
 mod error;
 pub mod notification;
 mod response;
+pub mod sms;
 pub mod validate;
 
 pub use bindings_runtime::validate::ValidationError;
