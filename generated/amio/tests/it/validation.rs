@@ -157,7 +157,7 @@ fn menus_have_at_most_3_items_and_a_default_locale() {
     );
     assert_eq!(
         documented(&with(vec![menu("cs_CZ", 1)])),
-        ("menu".into(), "seed 000, \"Settings\"")
+        ("menu".into(), "seed 000, line 1510")
     );
     // Deleting the menu needs no default.
     assert_eq!(SettingsUpdate::new().with_menu_null().validate(), Ok(()));
@@ -170,7 +170,7 @@ fn a_menu_is_not_set_while_the_get_started_button_is_deleted() {
         .with_get_started_button_null();
     assert_eq!(
         documented(&request),
-        ("get_started_button".into(), "seed 000, \"Settings\"")
+        ("get_started_button".into(), "seed 000, line 1510")
     );
 }
 
@@ -180,11 +180,11 @@ fn user_inputs_have_a_default_locale_and_need_a_menu_to_be_disabled() {
     assert_eq!(with(vec![input("default", false)]).validate(), Ok(()));
     assert_eq!(
         documented(&with(vec![input("en_US", true)])),
-        ("user_inputs".into(), "seed 000, \"Settings\"")
+        ("user_inputs".into(), "seed 000, line 1521")
     );
     assert_eq!(
         documented(&with(vec![input("default", false)]).with_menu_null()),
-        ("menu".into(), "seed 000, \"User Inputs requires Menu\"")
+        ("menu".into(), "seed 000, line 1589")
     );
     assert_eq!(
         with(vec![input("default", true)])
@@ -205,7 +205,7 @@ fn a_message_type_is_set_only_without_a_tag() {
     ));
     assert_eq!(
         documented(&request),
-        ("metadata.type".into(), "seed 000, \"Metadata\", Types")
+        ("metadata.type".into(), "seed 000, line 1282")
     );
     // Received, the same metadata reads.
     let echo: WebhookEvent = serde_json::from_value(json!({
