@@ -20,7 +20,7 @@
 //! // Neither `content` nor `message_template`.
 //! let request = SendMessageRequest::new(
 //!     ChannelRef::new("6456078759331238786"),
-//!     ContactIdentifier::ContactById(ContactById::new("6456078781510718339")),
+//!     ContactIdentifier::Id(ContactById::new("6456078781510718339")),
 //! );
 //! let error = request.validate().unwrap_err();
 //! assert_eq!(error.path, ".");
