@@ -60,7 +60,7 @@ async fn the_hourly_budget_counts_down_then_429_until_the_hour_is_over() {
 
 #[tokio::test]
 async fn the_plans_presets_are_the_documented_ones() {
-    use simulator::Plan;
+    use messaging_simulator::Plan;
     assert_eq!(
         (Plan::Free.requests_per_hour(), Plan::Free.connections()),
         (Some(1000), Some(3))
