@@ -267,7 +267,7 @@ async fn request_bodies_nested_a_million_deep_are_refused_and_the_next_is_served
         );
         let answer: serde_json::Value = crate::support::http()
             .post(format!("{}/resources/v1/messaging", sim.base_url()))
-            .header("key", simulator::DEFAULT_SERVICE_KEY)
+            .header("key", messaging_simulator::DEFAULT_SERVICE_KEY)
             .header("content-type", "application/json")
             .body(webex)
             .send()
