@@ -282,6 +282,33 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
             out.extend(emitter.validate_impl(name, schema));
         }
     }
+    // One entry point by schema name, for a server of the API (the
+    // simulator) that checks what it receives with the same rules.
+    let runtime = emitter.runtime.clone();
+    let arms = roots.iter().map(|name| {
+        let ty = Ident::new(&type_name(name), Span::call_site());
+        quote! {
+            #name => ::serde_json::from_value::<#ty>(body.clone())
+                .ok()
+                .map(|value| #runtime::Validate::validate(&value)),
+        }
+    });
+    out.extend(quote! {
+        /// Checks `body`, a request body of the schema named `schema`, with
+        /// the generated `Validate` of its type (the spec's keywords and
+        /// `x-rules`), as the client does before sending: for a server of
+        /// the API that refuses what the platform refuses. `None` when no
+        /// request has that schema or the body does not deserialize into it.
+        pub fn validate_request_body(
+            schema: &str,
+            body: &::serde_json::Value,
+        ) -> ::std::option::Option<::std::result::Result<(), #runtime::ValidationError>> {
+            match schema {
+                #( #arms )*
+                _ => None,
+            }
+        }
+    });
     if emitter.problems.is_empty() {
         Ok(Output { items: out, roots })
     } else {

@@ -64,7 +64,7 @@ impl Amio {
     pub(crate) fn new() -> Result<Self, String> {
         let suite = Document::from_text("spec/amio.yaml", crate::AMIO_SPEC.to_owned())?;
         Ok(Self {
-            routes: Routes::new(&suite, OPERATIONS)?,
+            routes: Routes::new(&suite, OPERATIONS, amio::types::validate_request_body)?,
             create_properties: properties(&suite, "CreateChannelRequest")?,
             update_properties: properties(&suite, "UpdateChannelRequest")?,
             suite,

@@ -63,7 +63,14 @@ pub(crate) struct Route {
     segments: Vec<Segment>,
     params: Vec<Param>,
     body: Option<(Shape, bool)>,
+    rules: BodyRules,
 }
+
+/// The generated check of a request body by its schema name
+/// (`types::validate_request_body` of the API's crate): the rules the
+/// client checks before sending, run on what the simulator receives.
+pub(crate) type BodyRules =
+    fn(&str, &Value) -> Option<Result<(), bindings_runtime::validate::ValidationError>>;
 
 /// What a request turned out to be.
 #[derive(Debug)]
@@ -166,7 +173,11 @@ impl Routes {
     /// The routes of every operation of `suite`; an error names each
     /// operation `handled` does not list (an operation the simulator cannot
     /// answer is refused at start, never a 404 at run time).
-    pub(crate) fn new(suite: &Document, handled: &[&str]) -> Result<Self, String> {
+    pub(crate) fn new(
+        suite: &Document,
+        handled: &[&str],
+        rules: BodyRules,
+    ) -> Result<Self, String> {
         let mut routes = Vec::new();
         let mut missing = Vec::new();
         for operation in &suite.operations {
@@ -212,6 +223,7 @@ impl Routes {
                     .request
                     .as_ref()
                     .map(|r| (r.shape.clone(), body_required)),
+                rules,
             });
         }
         if !missing.is_empty() {
@@ -294,6 +306,41 @@ pub(crate) fn field_name(body: &Value, pointer: &str) -> Option<String> {
         }
     }
     Some(name)
+}
+
+/// The problem of a body that breaks a rule of the generated `Validate`.
+fn rule_problem(body: &Value, error: &bindings_runtime::validate::ValidationError) -> FieldProblem {
+    use bindings_runtime::validate::Rule;
+    let pointer = if error.path == "." {
+        String::new()
+    } else {
+        error
+            .path
+            .replace('[', ".")
+            .replace(']', "")
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+            .collect()
+    };
+    let keyword = match error.rule {
+        Rule::MaxItems { .. } => "maxItems",
+        Rule::MaxLength { .. } => "maxLength",
+        Rule::MaxBytes { .. } => "x-max-bytes",
+        Rule::Pattern { .. } => "pattern",
+        _ => "x-rules",
+    };
+    let field = (error.path != ".").then(|| error.path.clone());
+    FieldProblem {
+        rejected_value: body.pointer(&pointer).cloned().unwrap_or(Value::Null),
+        message: match &field {
+            Some(field) => format!("Property '{field}' is invalid: {}.", error.rule),
+            None => format!("Request body is invalid: {}.", error.rule),
+        },
+        field,
+        pointer,
+        keyword: keyword.to_owned(),
+    }
 }
 
 impl Route {
@@ -436,6 +483,12 @@ impl Route {
                         keyword: problem.keyword,
                         message,
                     });
+                }
+                if problems.is_empty()
+                    && let Shape::Named(name) = shape
+                    && let Some(Err(error)) = (self.rules)(name, &value)
+                {
+                    problems.push(rule_problem(&value, &error));
                 }
                 inputs.body = Some(value);
             }

@@ -70,7 +70,11 @@ impl Webex {
             "spec/webex-connect.yaml",
             crate::WEBEX_CONNECT_SPEC.to_owned(),
         )?;
-        let routes = Routes::new(&suite, OPERATIONS)?;
+        let routes = Routes::new(
+            &suite,
+            OPERATIONS,
+            webex_connect::types::validate_request_body,
+        )?;
         let operation = suite.require_operation("send_message")?;
         let mut descriptions = BTreeMap::new();
         for example in operation.responses.iter().flat_map(|r| &r.examples) {

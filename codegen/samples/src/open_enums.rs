@@ -132,6 +132,21 @@ pub mod types {
             ::bindings_runtime::de::open_enum(deserializer)
         }
     }
+    /// Checks `body`, a request body of the schema named `schema`, with
+    /// the generated `Validate` of its type (the spec's keywords and
+    /// `x-rules`), as the client does before sending: for a server of
+    /// the API that refuses what the platform refuses. `None` when no
+    /// request has that schema or the body does not deserialize into it.
+    pub fn validate_request_body(
+        schema: &str,
+        body: &::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<(), ::bindings_runtime::validate::ValidationError>,
+    > {
+        match schema {
+            _ => None,
+        }
+    }
     impl Channel {
         /// A `Channel` with its required properties `id`, `type`, and every optional property left out.
         pub fn new(

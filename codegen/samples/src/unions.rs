@@ -190,6 +190,28 @@ pub mod types {
             Ok(())
         }
     }
+    /// Checks `body`, a request body of the schema named `schema`, with
+    /// the generated `Validate` of its type (the spec's keywords and
+    /// `x-rules`), as the client does before sending: for a server of
+    /// the API that refuses what the platform refuses. `None` when no
+    /// request has that schema or the body does not deserialize into it.
+    pub fn validate_request_body(
+        schema: &str,
+        body: &::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<(), ::bindings_runtime::validate::ValidationError>,
+    > {
+        match schema {
+            "Content" => {
+                ::serde_json::from_value::<Content>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            _ => None,
+        }
+    }
     impl LocationContent {
         /// A `LocationContent` with every property left out.
         pub fn new() -> Self {

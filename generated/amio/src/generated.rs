@@ -4163,6 +4163,56 @@ pub mod types {
             Ok(())
         }
     }
+    /// Checks `body`, a request body of the schema named `schema`, with
+    /// the generated `Validate` of its type (the spec's keywords and
+    /// `x-rules`), as the client does before sending: for a server of
+    /// the API that refuses what the platform refuses. `None` when no
+    /// request has that schema or the body does not deserialize into it.
+    pub fn validate_request_body(
+        schema: &str,
+        body: &::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<(), ::bindings_runtime::validate::ValidationError>,
+    > {
+        match schema {
+            "CreateChannelRequest" => {
+                ::serde_json::from_value::<CreateChannelRequest>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            "SendMessageRequest" => {
+                ::serde_json::from_value::<SendMessageRequest>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            "SendNotificationRequest" => {
+                ::serde_json::from_value::<SendNotificationRequest>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            "SettingsUpdate" => {
+                ::serde_json::from_value::<SettingsUpdate>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            "UpdateChannelRequest" => {
+                ::serde_json::from_value::<UpdateChannelRequest>(body.clone())
+                    .ok()
+                    .map(|value| ::bindings_runtime::validate::Validate::validate(
+                        &value,
+                    ))
+            }
+            _ => None,
+        }
+    }
     impl AmioChatChannel {
         /// An `AmioChatChannel` with its required properties `id`, `name`, and every optional property left out.
         pub fn new(
