@@ -261,7 +261,8 @@ async fn sends_create_contacts_by_phone_number_and_user_ref_and_are_listed() {
     assert_eq!(messages[2]["read"], Value::Null);
 
     // Unknown channel or contact: 404 naming the field.
-    let wrong = json!({"channel": {"id": "1"}, "contact": {"id": contact_id}});
+    let wrong = json!({"channel": {"id": "1"}, "contact": {"id": contact_id},
+        "content": {"type": "text", "payload": "x"}});
     let (status, _, answer) = send(amio(&sim, Method::POST, "/messages").json(&wrong)).await;
     assert_eq!(status, 404);
     assert_eq!(error_details(404, &answer)[0]["field"], "channel.id");
