@@ -26,8 +26,7 @@ use crate::webhooks::Post;
 
 pub(crate) async fn answer(app: &Arc<App>, request: Request<Body>) -> (Response<Body>, Vec<Post>) {
     if !app.authenticated(&request) {
-        return Reply::error(StatusCode::UNAUTHORIZED, "Missing or invalid access token.")
-            .into_parts();
+        return Reply::error(StatusCode::UNAUTHORIZED, "Wrong accessToken.").into_parts();
     }
     let method = request.method().clone();
     let path = request.uri().path().to_owned();

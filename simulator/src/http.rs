@@ -124,7 +124,8 @@ pub(crate) fn error_body(status: StatusCode, errors: Vec<Value>) -> Value {
     json!({
         "timestamp": crate::now(),
         "status": {
-            "code": status.as_u16().to_string(),
+            // A number, as the live platform sends it (the docs print a string).
+            "code": status.as_u16(),
             "message": status.canonical_reason().unwrap_or("Error"),
         },
         "errors": errors,

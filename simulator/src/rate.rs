@@ -103,6 +103,17 @@ impl Limiter {
 
     /// Counts one request; `None` when there is no limit.
     pub(crate) fn take(&self) -> Option<Standing> {
+        self.stand(true)
+    }
+
+    /// How the budget stands, without counting a request: for the answers
+    /// the platform gives before counting (a 401, a connection over the
+    /// plan's limit, a failure upstream), which carry the headers too.
+    pub(crate) fn peek(&self) -> Option<Standing> {
+        self.stand(false)
+    }
+
+    fn stand(&self, count: bool) -> Option<Standing> {
         let limit = self.limit?;
         let mut window = self
             .current
@@ -116,7 +127,7 @@ impl Limiter {
             };
         }
         let allowed = window.used < limit;
-        if allowed {
+        if allowed && count {
             window.used += 1;
         }
         let reset = (window.started_at + self.window)
@@ -149,5 +160,7 @@ mod tests {
         assert_eq!((renewed.allowed, renewed.remaining), (true, 1));
         assert!(renewed.reset >= first.reset);
         assert_eq!(Limiter::new(None, Duration::from_secs(1)).take(), None);
+        let peeked = limiter.peek().unwrap();
+        assert_eq!(peeked.remaining, 1, "a peek counts nothing");
     }
 }

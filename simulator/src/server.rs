@@ -315,22 +315,24 @@ impl App {
         match self.fault() {
             Some(Fault::Drop) => return Err(Dropped),
             Some(Fault::BadGateway) => {
-                return Ok(Reply::error(
-                    StatusCode::BAD_GATEWAY,
-                    "Simulated fault (--faults): the underlying platform failed.",
-                )
-                .into_parts());
+                return Ok(self
+                    .standing_headers(Reply::error(
+                        StatusCode::BAD_GATEWAY,
+                        "Simulated fault (--faults): the underlying platform failed.",
+                    ))
+                    .into_parts());
             }
             None => {}
         }
         if let Some(limit) = over_limit {
-            let (mut response, posts) = Reply::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!(
-                    "You have exceeded the maximum number of simultaneous connections ({limit}) of your plan. See documentation for more details: https://docs.amio.io/reference#rate-limiting"
-                ),
-            )
-            .into_parts();
+            let (mut response, posts) = self
+                .standing_headers(Reply::error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "You have exceeded the maximum number of simultaneous connections ({limit}) of your plan. See documentation for more details: https://docs.amio.io/reference#rate-limiting"
+                    ),
+                ))
+                .into_parts();
             response
                 .headers_mut()
                 .insert(CONNECTION, axum::http::HeaderValue::from_static("close"));
@@ -356,15 +358,30 @@ impl App {
         self.answer_amio(request).await
     }
 
+    /// `reply` with the `X-RateLimit-*` headers of the budget as it stands,
+    /// counting nothing: the platform sends them on every answer.
+    fn standing_headers(&self, mut reply: Reply) -> Reply {
+        if let Some(standing) = self.limiter.peek() {
+            for (name, value) in [
+                ("x-ratelimit-limit", standing.limit),
+                ("x-ratelimit-remaining", standing.remaining),
+                ("x-ratelimit-reset", standing.reset),
+            ] {
+                reply = reply.with_header(HeaderName::from_static(name), value.to_string());
+            }
+        }
+        reply
+    }
+
     async fn answer_amio(
         self: &Arc<Self>,
         request: Request<Body>,
     ) -> Result<(Response<Body>, Vec<crate::webhooks::Post>), Dropped> {
         if !self.authenticated(&request) {
-            return Ok(
-                Reply::error(StatusCode::UNAUTHORIZED, "Missing or invalid access token.")
-                    .into_parts(),
-            );
+            // The live platform's message (as the Node SDK's end-to-end suite reads it).
+            return Ok(self
+                .standing_headers(Reply::error(StatusCode::UNAUTHORIZED, "Wrong accessToken."))
+                .into_parts());
         }
         let standing = self.limiter.take();
         let rate_headers = |mut reply: Reply| {

@@ -141,6 +141,10 @@ async fn connections_beyond_the_plans_limit_are_answered_429_and_closed() {
     assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
     assert!(answer.contains("simultaneous connections (2)"), "{answer}");
     assert!(
+        answer.to_lowercase().contains("x-ratelimit-remaining: "),
+        "{answer}"
+    );
+    assert!(
         answer.to_lowercase().contains("connection: close"),
         "{answer}"
     );

@@ -56,7 +56,7 @@ pub(crate) async fn send(
 /// Checks `body` is Amio's documented error format for `status`, and gives
 /// its detail errors.
 pub(crate) fn error_details(status: u16, body: &Value) -> Vec<Value> {
-    assert_eq!(body["status"]["code"], status.to_string(), "{body}");
+    assert_eq!(body["status"]["code"], serde_json::json!(status), "{body}");
     assert!(body["status"]["message"].is_string(), "{body}");
     assert!(body["timestamp"].is_string(), "{body}");
     body["errors"]
