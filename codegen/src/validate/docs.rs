@@ -13,7 +13,8 @@ use crate::Error;
 use crate::emit::type_name;
 
 /// The test that runs every row's pair, named in the table.
-pub(crate) const TABLE_TEST: &str = "`conformance` test `rules::every_rule_row_refuses_its_invalid_request_and_sends_its_valid_one`";
+pub(crate) const TABLE_TEST: &str =
+    "`messaging-simulator` test `rules::every_rule_row_is_held_by_the_client_and_the_simulator`";
 
 fn when_tokens(when: &When) -> TokenStream {
     let property = &when.property;

@@ -10,7 +10,6 @@ mod fuzz;
 mod live;
 mod operations;
 mod properties;
-mod rules;
 mod runner;
 mod signature;
 mod webex_connect;

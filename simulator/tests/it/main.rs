@@ -4,6 +4,7 @@
 mod amio_api;
 mod cli;
 mod limits;
+mod rules;
 mod state;
 mod support;
 mod webex;
