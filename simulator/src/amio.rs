@@ -359,6 +359,7 @@ pub(crate) fn event(record: &ChannelRecord, event: &str, data: Value) -> Option<
         url,
         secret: Some(secret),
         body: serde_json::to_vec(&body).unwrap_or_default(),
+        redeliver: true,
     })
 }
 

@@ -249,6 +249,7 @@ impl Webex {
                     url: url.to_owned(),
                     secret: None,
                     body: serde_json::to_vec(&notification).unwrap_or_default(),
+                    redeliver: false,
                 });
             }
         }

@@ -2,7 +2,8 @@
 //! secret (`X-Hub-Signature`, by `amio::webhook::sign`), and re-delivered
 //! after a failure on Amio's schedule (seed 000, "Webhooks": after 1, 5, 20,
 //! 60, 180 and 480 minutes, then discarded). Webex Connect's delivery
-//! notifications go out the same way, unsigned.
+//! notifications go out the same way, unsigned, once: seed 002 documents no
+//! re-delivery.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -69,6 +70,11 @@ pub(crate) struct Post {
     pub(crate) secret: Option<Vec<u8>>,
     /// The exact bytes sent (and signed).
     pub(crate) body: Vec<u8>,
+    /// Whether a failed delivery is re-delivered on Amio's schedule. Webex
+    /// Connect documents no re-delivery (seed 002 says only that a request
+    /// with an invalid `notifyurl` is "not eligible for retries", line 38),
+    /// so its notifications get one attempt.
+    pub(crate) redeliver: bool,
 }
 
 /// Sends events and keeps a log of their deliveries.
@@ -143,7 +149,7 @@ impl Outbox {
                         outcome: Outcome::Pending,
                     });
                 }
-                if !outbox.attempt(id, &post, 0).await {
+                if !outbox.attempt(id, &post, 0).await && post.redeliver {
                     let outbox = Arc::clone(&outbox);
                     tokio::spawn(async move { outbox.redeliver(id, post).await });
                 }
@@ -178,7 +184,7 @@ impl Outbox {
             Err(e) => (None, Some(e.without_url().to_string())),
         };
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
-        let last = number == REDELIVERY_MINUTES.len();
+        let last = number == REDELIVERY_MINUTES.len() || !post.redeliver;
         let outcome = match (delivered, last) {
             (true, _) => Outcome::Delivered,
             (false, true) => Outcome::Discarded,

@@ -178,3 +178,33 @@ async fn an_expiry_in_the_past_is_notified_as_expired() {
         .unwrap();
     assert!(line.starts_with("delivery_notification 7208"), "{line}");
 }
+
+#[tokio::test]
+async fn a_failed_notification_is_not_re_delivered_nor_one_to_an_invalid_notifyurl() {
+    // A minute lasts 10 ms: Amio's whole schedule would be over in 8 s.
+    let sim = start(|c| c.time_scale = 6_000.0).await;
+    // Port 9 on loopback: nothing listens, every attempt fails.
+    for url in ["http://127.0.0.1:9/webex", "not a url"] {
+        let body = json!({
+            "deliverychannel": "sms", "channels": {"sms": {"text": "hi"}},
+            "destination": [{"msisdn": ["+447700900123"]}],
+            "notifyurl": url,
+        });
+        let answer = post(&sim, Some(KEY), &body.to_string()).await;
+        assert_eq!(answer["response"][0]["code"], "1001");
+    }
+    crate::support::eventually(|| {
+        let deliveries = sim.deliveries();
+        deliveries.len() == 2
+            && deliveries
+                .iter()
+                .all(|d| d.outcome == messaging_simulator::Outcome::Discarded)
+    })
+    .await;
+    // Past where Amio's first re-deliveries would have gone.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for delivery in sim.deliveries() {
+        assert_eq!(delivery.event, "delivery_notification");
+        assert_eq!(delivery.attempts.len(), 1, "{delivery:?}");
+    }
+}
