@@ -160,6 +160,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     let checks = validate::items(&raw, &analysis, &mut file)?;
     patch::add_types(&mut file, checks.items)?;
     validate::check_before_sending(&mut file, &checks.roots)?;
+    validate::check_parameters(&mut file, &raw)?;
     construct::apply(&mut file, &construction)?;
 
     let body = prettyplease::unparse(&file);

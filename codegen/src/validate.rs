@@ -911,3 +911,113 @@ pub(crate) fn check_before_sending(file: &mut File, roots: &BTreeSet<String>) ->
         Err(Error::Patch(problems.join("\n")))
     }
 }
+
+/// The `minimum` and `maximum` of each operation's integer parameters, as
+/// `(operationId, parameter, keyword, bound, exclusive)`.
+fn parameter_bounds(spec: &Value) -> Vec<(String, String, &'static str, f64, bool)> {
+    let mut out = Vec::new();
+    let resolve = |p: &Value| -> Option<Value> {
+        match get(p, "$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let name = r.strip_prefix("#/components/parameters/")?;
+                get(spec, "components")
+                    .and_then(|c| get(c, "parameters"))
+                    .and_then(|ps| get(ps, name))
+                    .cloned()
+            }
+            None => Some(p.clone()),
+        }
+    };
+    let Some(paths) = get(spec, "paths").and_then(Value::as_mapping) else {
+        return out;
+    };
+    for item in paths.values() {
+        let shared = get(item, "parameters").and_then(Value::as_sequence);
+        let Some(item) = item.as_mapping() else {
+            continue;
+        };
+        for operation in item.values() {
+            let Some(id) = get(operation, "operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let own = get(operation, "parameters").and_then(Value::as_sequence);
+            for parameter in shared
+                .into_iter()
+                .flatten()
+                .chain(own.into_iter().flatten())
+            {
+                let Some(parameter) = resolve(parameter) else {
+                    continue;
+                };
+                let (Some(name), Some(schema)) = (
+                    get(&parameter, "name").and_then(Value::as_str),
+                    get(&parameter, "schema"),
+                ) else {
+                    continue;
+                };
+                if get(schema, "type").and_then(Value::as_str) != Some("integer") {
+                    continue;
+                }
+                for (keyword, exclusive) in [
+                    ("minimum", "exclusiveMinimum"),
+                    ("maximum", "exclusiveMaximum"),
+                ] {
+                    if let Some((_, _, bound)) = get(schema, keyword).and_then(number) {
+                        let exclusive = get(schema, exclusive)
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false);
+                        out.push((id.to_owned(), name.to_owned(), keyword, bound, exclusive));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Makes each operation method check its integer parameters against their
+/// `minimum` and `maximum` before sending (Amio's `max` is at most 100 and
+/// `offset` at least 0 on a direct call, not only through pagination): the
+/// call is refused with `Error::InvalidRequest`, naming the parameter.
+pub(crate) fn check_parameters(file: &mut File, spec: &Value) -> Result<(), Error> {
+    let runtime: TokenStream = RUNTIME.parse().map_err(|e| Error::Patch(format!("{e}")))?;
+    let bounds = parameter_bounds(spec);
+    for item in &mut file.items {
+        let Item::Impl(block) = item else { continue };
+        let is_client = matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || block.trait_.is_some() {
+            continue;
+        }
+        for member in &mut block.items {
+            let ImplItem::Fn(method) = member else {
+                continue;
+            };
+            let name = method.sig.ident.to_string();
+            let mut checks: Vec<syn::Stmt> = Vec::new();
+            for (_, parameter, keyword, bound, exclusive) in bounds.iter().filter(|b| b.0 == name) {
+                let arg = method.sig.inputs.iter().find_map(|input| match input {
+                    syn::FnArg::Typed(arg) => match &*arg.pat {
+                        syn::Pat::Ident(pat) if pat.ident == parameter.as_str() => {
+                            Some((pat.ident.clone(), (*arg.ty).clone()))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                let Some((ident, ty)) = arg else { continue };
+                let function = Ident::new(keyword, Span::call_site());
+                let check = quote! {
+                    #runtime::#function(value, #bound, #exclusive, &#runtime::Path::ROOT.key(#parameter))?;
+                };
+                let stmt: syn::Stmt = if wrapper(&ty, "Option").is_some() {
+                    syn::parse_quote! { if let Some(value) = #ident { #check } }
+                } else {
+                    syn::parse_quote! { { let value = #ident; #check } }
+                };
+                checks.push(stmt);
+            }
+            method.block.stmts.splice(0..0, checks);
+        }
+    }
+    Ok(())
+}

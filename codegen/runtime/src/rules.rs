@@ -68,7 +68,8 @@ pub enum Check {
         when: When,
     },
     /// `property` is absent whenever `when` holds (when `deleted`: it is not
-    /// deleted, that is, not sent as `null`).
+    /// deleted, that is, not sent as `null`; when `values` is not empty: it
+    /// has none of them).
     ForbidsWith {
         /// The property forbidden.
         property: &'static str,
@@ -76,6 +77,8 @@ pub enum Check {
         when: When,
         /// Only its deletion (`null`) is forbidden.
         deleted: bool,
+        /// Only these values of it are forbidden (none: any value).
+        values: &'static [&'static str],
     },
     /// The array `property` counts at most `max` recipients: each item counts
     /// the elements of its arrays `of`, and at least one.
@@ -146,6 +149,8 @@ pub enum Is {
     /// One of these values (a string, a number or a boolean as written;
     /// compared without case or surrounding space).
     OneOf(&'static [&'static str]),
+    /// Present, and none of these values.
+    NotOneOf(&'static [&'static str]),
     /// An array with an item whose key (first) has the value (second).
     HasItem(&'static str, &'static str),
 }
@@ -287,6 +292,7 @@ impl When {
         match self.is {
             Is::Present => true,
             Is::OneOf(values) => values.iter().any(|v| equals(value, v)),
+            Is::NotOneOf(values) => !values.iter().any(|v| equals(value, v)),
             Is::HasItem(key, expected) => value.as_array().is_some_and(|items| {
                 items
                     .iter()
@@ -328,11 +334,14 @@ impl DocRule {
                 property,
                 when,
                 deleted: only_deleted,
+                values,
             } => {
                 let refused = if only_deleted {
                     deleted(value, property)
                 } else {
-                    present(value, property).is_some()
+                    present(value, property).is_some_and(|v| {
+                        values.is_empty() || values.iter().any(|forbidden| equals(v, forbidden))
+                    })
                 };
                 if refused && when.holds(value) {
                     return Err(self.broken(&at.key(property)));
@@ -520,6 +529,7 @@ mod tests {
                 is: Is::HasItem("enabled", "false"),
             },
             deleted: true,
+            values: &[],
         });
         let disabled = json!({"inputs": [{"enabled": false}], "menu": null});
         assert_eq!(path_of(&menu, &disabled).as_deref(), Some("menu"));
@@ -527,6 +537,19 @@ mod tests {
             path_of(&menu, &json!({"inputs": [{"enabled": false}]})),
             None
         );
+        let test_mode = rule(Check::ForbidsWith {
+            property: "mode",
+            when: When {
+                property: "type",
+                is: Is::NotOneOf(&["mobile"]),
+            },
+            deleted: false,
+            values: &["test"],
+        });
+        let on = |kind: &str, mode: &str| path_of(&test_mode, &json!({"type": kind, "mode": mode}));
+        assert_eq!(on("viber", "test").as_deref(), Some("mode"));
+        assert_eq!(on("mobile", "test"), None);
+        assert_eq!(on("viber", "production"), None);
     }
 
     #[test]

@@ -254,6 +254,14 @@ impl fmt::Display for Rule {
     }
 }
 
+/// A parameter out of its bounds refuses the call as a body breaking a rule
+/// does: nothing is sent.
+impl<E> From<ValidationError> for crate::Error<E> {
+    fn from(error: ValidationError) -> Self {
+        Self::InvalidRequest(error.to_string())
+    }
+}
+
 /// A number the `minimum` and `maximum` checks can compare.
 pub trait Number: Copy {
     /// The number as a double (exact for every value a JSON number of the

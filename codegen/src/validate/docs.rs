@@ -21,6 +21,7 @@ fn when_tokens(when: &When) -> TokenStream {
     let is = match &when.is {
         Is::Present => quote!(::bindings_runtime::rules::Is::Present),
         Is::OneOf(values) => quote!(::bindings_runtime::rules::Is::OneOf(&[#(#values),*])),
+        Is::NotOneOf(values) => quote!(::bindings_runtime::rules::Is::NotOneOf(&[#(#values),*])),
         Is::HasItem(key, value) => quote!(::bindings_runtime::rules::Is::HasItem(#key, #value)),
     };
     quote!(::bindings_runtime::rules::When { property: #property, is: #is })
@@ -43,9 +44,10 @@ fn check_tokens(kind: &Kind) -> Option<TokenStream> {
             property,
             when,
             deleted,
+            values,
         } => {
             let when = when_tokens(when);
-            quote!(#rules::Check::ForbidsWith { property: #property, when: #when, deleted: #deleted })
+            quote!(#rules::Check::ForbidsWith { property: #property, when: #when, deleted: #deleted, values: &[#(#values),*] })
         }
         Kind::Counts { property, of, max } => {
             let max = usize::try_from(*max).unwrap_or(usize::MAX);
@@ -177,6 +179,7 @@ fn how(rule: &SpecRule) -> String {
     let cond = |w: &When| match &w.is {
         Is::Present => format!("`{}` present", w.property),
         Is::OneOf(values) => format!("`{}` in {}", w.property, list(values)),
+        Is::NotOneOf(values) => format!("`{}` not in {}", w.property, list(values)),
         Is::HasItem(k, v) => format!("`{}` has an item with `{k}: {v}`", w.property),
     };
     match &rule.kind {
@@ -195,9 +198,16 @@ fn how(rule: &SpecRule) -> String {
             property,
             when,
             deleted,
+            values,
         } => format!(
             "forbids-with `{property}`{} when {}",
-            if *deleted { " = null" } else { "" },
+            if *deleted {
+                " = null".to_owned()
+            } else if values.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", list(values))
+            },
             cond(when)
         ),
         Kind::Counts { property, of, max } => {

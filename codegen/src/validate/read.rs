@@ -43,6 +43,7 @@ pub(crate) struct When {
 pub(crate) enum Is {
     Present,
     OneOf(Vec<String>),
+    NotOneOf(Vec<String>),
     HasItem(String, String),
 }
 
@@ -61,6 +62,7 @@ pub(crate) enum Kind {
         property: String,
         when: When,
         deleted: bool,
+        values: Vec<String>,
     },
     Counts {
         property: String,
@@ -163,6 +165,8 @@ fn when(value: Option<&Value>, at: &str, problems: &mut Vec<String>) -> Option<W
     };
     let is = if let Some(values) = texts(map.get("in")) {
         Is::OneOf(values)
+    } else if let Some(values) = texts(map.get("not-in")) {
+        Is::NotOneOf(values)
     } else if let Some(item) = map.get("has-item").and_then(Value::as_mapping) {
         let mut pairs = item
             .iter()
@@ -257,6 +261,7 @@ fn rule(
             property,
             when: when(map.get("when"), at, problems)?,
             deleted: map.get("deleted").and_then(Value::as_bool).unwrap_or(false),
+            values: texts(map.get("values")).unwrap_or_default(),
         }
     } else if let Some(property) = text(map, "counts") {
         let of = texts(map.get("of")).unwrap_or_default();

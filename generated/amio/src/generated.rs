@@ -139,6 +139,10 @@ pub mod types {
         pub user_ref: ::std::option::Option<::std::string::String>,
     }
     ///Channel to create: its type, name, optional mode and webhook, and the block of its platform.
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - the `test` mode exists on Mobile, RCS Business Messages and Viber Business Messages channels only (seed 000, lines 193-196; checked before sending)
+    /// - the `amio` mode exists on Viber Business Messages channels only (seed 000, lines 197-199; checked before sending)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CreateChannelRequest {
@@ -463,6 +467,9 @@ pub mod types {
         pub message: MessageRef,
     }
     ///Why the message failed.
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - a failed message carries one of the error codes 1-4 (seed 000, "Webhooks / Message Failed"; not checked)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct MessageFailedError {
@@ -1365,6 +1372,9 @@ pub mod types {
         pub title: ::std::string::String,
     }
     ///Channel update (PATCH): only the properties present are changed. `webhook: null` removes the webhook.
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - `{"key": null}` deletes any property of a channel (e.g. `facebook_page`), not only the settings and the webhook (seed 000, "Requests / PATCH"; not checked)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateChannelRequest {
@@ -3811,6 +3821,7 @@ pub mod types {
                         is: ::bindings_runtime::rules::Is::Present,
                     },
                     deleted: false,
+                    values: &[],
                 },
             ),
         ];
@@ -4043,11 +4054,49 @@ pub mod types {
             Ok(())
         }
     }
+    impl CreateChannelRequest {
+        /// The documented rules of `CreateChannelRequest` (its `x-rules` in the spec), checked by its `Validate`.
+        pub const RULES: &'static [::bindings_runtime::rules::DocRule] = &[
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-channel-test-mode",
+                "the `test` mode exists on Mobile, RCS Business Messages and Viber Business Messages channels only",
+                "seed 000, lines 193-196",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "mode",
+                    when: ::bindings_runtime::rules::When {
+                        property: "type",
+                        is: ::bindings_runtime::rules::Is::NotOneOf(
+                            &["mobile", "rbm", "viber_business_messages"],
+                        ),
+                    },
+                    deleted: false,
+                    values: &["test"],
+                },
+            ),
+            ::bindings_runtime::rules::DocRule::new(
+                "amio-channel-amio-mode",
+                "the `amio` mode exists on Viber Business Messages channels only",
+                "seed 000, lines 197-199",
+                ::bindings_runtime::rules::Check::ForbidsWith {
+                    property: "mode",
+                    when: ::bindings_runtime::rules::When {
+                        property: "type",
+                        is: ::bindings_runtime::rules::Is::NotOneOf(
+                            &["viber_business_messages"],
+                        ),
+                    },
+                    deleted: false,
+                    values: &["amio"],
+                },
+            ),
+        ];
+    }
     impl ::bindings_runtime::validate::Validate for CreateChannelRequest {
         fn validate_at(
             &self,
-            _at: &::bindings_runtime::validate::Path<'_>,
+            at: &::bindings_runtime::validate::Path<'_>,
         ) -> ::std::result::Result<(), ::bindings_runtime::validate::ValidationError> {
+            ::bindings_runtime::rules::check_serialized(self, Self::RULES, at)?;
             Ok(())
         }
     }
@@ -4103,6 +4152,7 @@ pub mod types {
                         is: ::bindings_runtime::rules::Is::Present,
                     },
                     deleted: true,
+                    values: &[],
                 },
             ),
             ::bindings_runtime::rules::DocRule::new(
@@ -4126,6 +4176,7 @@ pub mod types {
                         is: ::bindings_runtime::rules::Is::HasItem("enabled", "false"),
                     },
                     deleted: true,
+                    values: &[],
                 },
             ),
             ::bindings_runtime::rules::DocRule::new(
@@ -8498,6 +8549,30 @@ Arguments:
         ResponseValue<::std::vec::Vec<crate::generated::types::Channel>>,
         Error<types::ErrorResponse>,
     > {
+        if let Some(value) = max {
+            ::bindings_runtime::validate::minimum(
+                value,
+                1f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = max {
+            ::bindings_runtime::validate::maximum(
+                value,
+                100f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = offset {
+            ::bindings_runtime::validate::minimum(
+                value,
+                0f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("offset"),
+            )?;
+        }
         let url = format!("{}/channels", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -8813,6 +8888,30 @@ Arguments:
         ResponseValue<::std::vec::Vec<types::Contact>>,
         Error<types::ErrorResponse>,
     > {
+        if let Some(value) = max {
+            ::bindings_runtime::validate::minimum(
+                value,
+                1f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = max {
+            ::bindings_runtime::validate::maximum(
+                value,
+                100f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = offset {
+            ::bindings_runtime::validate::minimum(
+                value,
+                0f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("offset"),
+            )?;
+        }
         let url = format!(
             "{}/channels/{}/contacts", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
@@ -9007,6 +9106,30 @@ Arguments:
         ResponseValue<::std::vec::Vec<types::MessageListItem>>,
         Error<types::ErrorResponse>,
     > {
+        if let Some(value) = max {
+            ::bindings_runtime::validate::minimum(
+                value,
+                1f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = max {
+            ::bindings_runtime::validate::maximum(
+                value,
+                100f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("max"),
+            )?;
+        }
+        if let Some(value) = offset {
+            ::bindings_runtime::validate::minimum(
+                value,
+                0f64,
+                false,
+                &::bindings_runtime::validate::Path::ROOT.key("offset"),
+            )?;
+        }
         let url = format!(
             "{}/channels/{}/contacts/{}/messages", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?,

@@ -2898,6 +2898,9 @@ pub mod types {
     ///
     /** Dispatched on `template_type`; an unknown `template_type` gives [`Self::Unknown`], which keeps the
  raw JSON and serializes back to it unchanged.*/
+    ///
+    /// Documented rules (the spec's `x-rules`; `spec/RULES.md` lists them all):
+    /// - the airline itinerary, check-in, boarding-pass and flight-update templates are deprecated and the call fails with a delivery receipt (seed 002, lines 1189-1191, 1432-1434, 1519-1521, 1731-1733; not checked)
     #[derive(Clone, Debug, PartialEq)]
     pub enum FbTemplatePayload {
         /// `template_type` is `"generic"`.
@@ -3449,6 +3452,7 @@ pub mod types {
                         is: ::bindings_runtime::rules::Is::Present,
                     },
                     deleted: false,
+                    values: &[],
                 },
             ),
         ];

@@ -468,3 +468,27 @@ mod lenient {
         assert_eq!(value.pointer("/data/content/type").unwrap(), "text");
     }
 }
+
+#[tokio::test]
+async fn a_direct_list_call_checks_max_and_offset_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token("test-token")
+        .build()
+        .unwrap();
+    let max = |n| std::num::NonZeroU32::new(n);
+    // 100 and 0 are the bounds: sent.
+    assert!(client.list_channels(max(100), Some(0)).await.is_ok());
+    assert!(client.list_channels(max(1), None).await.is_ok());
+    // Past them: refused before sending (the mock expects two requests only).
+    for (max, offset) in [(max(101), None), (None, Some(-1))] {
+        let error = client.list_channels(max, offset).await.unwrap_err();
+        assert!(matches!(error, amio::Error::InvalidRequest(_)), "{error}");
+    }
+}
