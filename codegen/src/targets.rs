@@ -130,9 +130,22 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Whether the file on disk is exactly the fresh text.
+    /// Whether the file on disk is the fresh text, line endings aside: a
+    /// checkout that writes CRLF (Git's `core.autocrlf` on Windows) is not
+    /// stale. Generated text always ends its lines with LF.
     pub fn is_fresh(&self) -> bool {
-        self.on_disk.as_deref() == Some(self.fresh.as_str())
+        self.on_disk
+            .as_deref()
+            .is_some_and(|on_disk| same_lines(on_disk, &self.fresh))
+    }
+}
+
+/// Whether `on_disk` is `fresh` once every CRLF in it is read as LF.
+fn same_lines(on_disk: &str, fresh: &str) -> bool {
+    if on_disk.contains('\r') {
+        on_disk.replace("\r\n", "\n") == fresh
+    } else {
+        on_disk == fresh
     }
 }
 
@@ -187,4 +200,31 @@ pub enum TargetError {
         /// What went wrong.
         source: Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(on_disk: Option<&str>) -> Rendered {
+        Rendered {
+            target: TARGETS[0].clone(),
+            fresh: "line one\nline two\n".to_owned(),
+            on_disk: on_disk.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_crlf_checkout_of_fresh_text_is_fresh() {
+        assert!(rendered(Some("line one\nline two\n")).is_fresh());
+        assert!(rendered(Some("line one\r\nline two\r\n")).is_fresh());
+    }
+
+    #[test]
+    fn other_text_or_a_missing_file_is_stale() {
+        assert!(!rendered(Some("line one\r\nline 2\r\n")).is_fresh());
+        assert!(!rendered(Some("line one\rline two\r")).is_fresh());
+        assert!(!rendered(Some("line one\nline two")).is_fresh());
+        assert!(!rendered(None).is_fresh());
+    }
 }
