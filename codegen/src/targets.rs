@@ -3,10 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::REGEN_COMMAND;
 use crate::{DispatchOptions, Error, Options, dispatch, generate, registry};
-
-/// The command that rewrites every target.
-pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
 /// One generated file and the spec it comes from.
 #[derive(Clone, Debug)]
@@ -31,6 +29,8 @@ pub enum Kind {
     Registry {
         /// The Rust path of the bindings' `types` module.
         types_path: &'static str,
+        /// The Rust path of the module holding `RoundTripError`.
+        support_path: &'static str,
     },
     /// The `operationId` → client method table of a spec ([`dispatch`]).
     Dispatch(DispatchOptions),
@@ -61,9 +61,10 @@ pub const TARGETS: &[Target] = &[
     ),
     Target {
         spec: "spec/amio.yaml",
-        output: "conformance/src/registry/amio.rs",
+        output: "conformance/src/amio/registry.rs",
         kind: Kind::Registry {
             types_path: "amio::types",
+            support_path: "crate::dispatch",
         },
     },
     Target {
@@ -78,9 +79,10 @@ pub const TARGETS: &[Target] = &[
     ),
     Target {
         spec: "spec/webex-connect.yaml",
-        output: "conformance/src/registry/webex_connect.rs",
+        output: "conformance/src/webex_connect/registry.rs",
         kind: Kind::Registry {
             types_path: "webex_connect::types",
+            support_path: "crate::dispatch",
         },
     },
     Target {
@@ -165,7 +167,10 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
             };
             generate(&text, &options)
         }
-        Kind::Registry { types_path } => registry(&text, target.spec, types_path),
+        Kind::Registry {
+            types_path,
+            support_path,
+        } => registry(&text, target.spec, types_path, support_path),
         Kind::Dispatch(options) => dispatch(&text, target.spec, options),
     }
     .map_err(|source| TargetError::Generate {
