@@ -11,7 +11,9 @@
 //! - the request goes out through `Runtime::execute` (credential, limits,
 //!   retries, deadline, redirects refused) instead of progenitor's hooks;
 //! - the operations return the runtime's `Error` and `ResponseValue`, which
-//!   keep progenitor's shape and add typed refusals;
+//!   keep progenitor's shape and add typed refusals; every JSON body is read
+//!   with the crate's `types::UNION_TAGS`, so that a body that does not
+//!   decode names the JSON path of the fault;
 //! - `Client::new`, which would build an HTTP client that follows redirects
 //!   with the credential, is removed: clients are built by each crate's
 //!   `ClientBuilder`, through the generated `Client::from_parts`;
@@ -186,7 +188,38 @@ fn operation(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         return Err("a path parameter is encoded in a way this generator does not know".to_owned());
     }
     drop_api_version(stmts)?;
-    send_through_runtime(stmts)
+    send_through_runtime(stmts)?;
+    let mut reads = ResponseReads::default();
+    for stmt in stmts.iter_mut() {
+        reads.visit_stmt_mut(stmt);
+    }
+    reads.problem.map_or(Ok(()), Err)
+}
+
+/// Rewrites `ResponseValue::from_response(response)` into
+/// `ResponseValue::from_response(response, types::UNION_TAGS)`: the
+/// runtime reads the body with the union tags first when it does not
+/// decode, for the whole JSON path of the fault.
+#[derive(Default)]
+struct ResponseReads {
+    problem: Option<String>,
+}
+
+impl VisitMut for ResponseReads {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        if tokens(&call.func) != "ResponseValue :: from_response" {
+            return;
+        }
+        if call.args.len() == 1 {
+            call.args.push(syn::parse_quote!(types::UNION_TAGS));
+        } else {
+            self.problem = Some(format!(
+                "`ResponseValue::from_response` takes {} arguments here, not one",
+                call.args.len()
+            ));
+        }
+    }
 }
 
 /// Rewrites `encode_path(&x.to_string())` in `format!` arguments into

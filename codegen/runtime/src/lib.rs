@@ -6,6 +6,8 @@
 //! - [`build`]: the settings every `ClientBuilder` shares ([`Builder`],
 //!   [`builder_methods!`]), the base-URL check and the HTTP client (no
 //!   redirects, no `Referer`, rustls with `ring`).
+//! - [`build_error`]: [`BuildError`], why a client could not be built (a
+//!   missing or refused credential, a refused base URL, ...).
 //! - [`de`]: what the generated types deserialize with (open enums,
 //!   tri-state fields, one-pass tagged unions), written once.
 //! - [`credential`]: credentials checked once (visible ASCII, no surrounding
@@ -26,6 +28,7 @@
 //!   return: `progenitor-client`'s shape, plus typed refusals.
 
 pub mod build;
+pub mod build_error;
 pub mod credential;
 pub mod de;
 pub mod error;

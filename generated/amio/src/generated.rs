@@ -8222,7 +8222,7 @@ Arguments:
         body: &'a types::SendMessageRequest,
     ) -> Result<ResponseValue<types::Message>, Error<types::ErrorResponse>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/messages", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -8239,30 +8239,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8281,7 +8313,7 @@ Arguments:
         body: &'a types::SendNotificationRequest,
     ) -> Result<ResponseValue<types::Notification>, Error<types::ErrorResponse>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/notifications", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -8298,30 +8330,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8361,30 +8425,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8406,7 +8502,7 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/channels", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -8423,30 +8519,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8485,30 +8613,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8546,28 +8706,60 @@ Arguments:
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8591,7 +8783,7 @@ Arguments:
         Error<types::ErrorResponse>,
     > {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/channels/{}", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
@@ -8611,30 +8803,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8679,30 +8903,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8741,30 +8997,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8805,28 +9093,60 @@ Arguments:
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8874,30 +9194,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8933,30 +9285,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -8977,7 +9361,7 @@ Arguments:
         body: &'a types::SettingsUpdate,
     ) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/channels/{}/settings", self.baseurl,
             ::bindings_runtime::path::segment("channel_id", & channel_id.to_string()) ?
@@ -8997,30 +9381,62 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             405u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             429u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             502u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        ResponseValue::from_response(response, types::UNION_TAGS).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

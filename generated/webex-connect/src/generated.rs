@@ -7210,7 +7210,7 @@ Arguments:
         body: &'a types::SendMessageRequest,
     ) -> Result<ResponseValue<types::SendMessageResponse>, Error<()>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/resources/v1/messaging", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -7227,7 +7227,7 @@ Arguments:
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
