@@ -293,7 +293,7 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
                 .map(|value| #runtime::Validate::validate(&value)),
         }
     });
-    out.extend(quote! {
+    let entry = quote! {
         /// Checks `body`, a request body of the schema named `schema`, with
         /// the generated `Validate` of its type (the spec's keywords and
         /// `x-rules`), as the client does before sending: for a server of
@@ -308,7 +308,10 @@ pub(crate) fn items(spec: &Value, analysis: &Analysis, file: &mut File) -> Resul
                 _ => None,
             }
         }
-    });
+    };
+    if !roots.is_empty() {
+        out.extend(entry);
+    }
     if emitter.problems.is_empty() {
         Ok(Output { items: out, roots })
     } else {
@@ -899,8 +902,7 @@ pub(crate) fn check_before_sending(file: &mut File, roots: &BTreeSet<String>) ->
                 continue;
             }
             let check: syn::Stmt = syn::parse_quote! {
-                #runtime::Validate::validate(body)
-                    .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+                #runtime::Validate::validate(body).map_err(Error::InvalidRequest)?;
             };
             method.block.stmts.insert(0, check);
         }

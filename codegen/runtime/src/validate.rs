@@ -130,6 +130,19 @@ pub struct ValidationError {
     pub rule: Rule,
 }
 
+impl ValidationError {
+    /// The JSON path of the value at fault (`content.quick_replies[0].title`;
+    /// `.` for the body).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The rule the value breaks.
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+}
+
 /// A rule a request breaks, with the size of the value that breaks it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -251,14 +264,6 @@ impl fmt::Display for Rule {
                 write!(f, "breaks a documented rule: {rule} ({source})")
             }
         }
-    }
-}
-
-/// A parameter out of its bounds refuses the call as a body breaking a rule
-/// does: nothing is sent.
-impl<E> From<ValidationError> for crate::Error<E> {
-    fn from(error: ValidationError) -> Self {
-        Self::InvalidRequest(error.to_string())
     }
 }
 

@@ -132,21 +132,12 @@ pub mod types {
             ::bindings_runtime::de::open_enum(deserializer)
         }
     }
-    /// Checks `body`, a request body of the schema named `schema`, with
-    /// the generated `Validate` of its type (the spec's keywords and
-    /// `x-rules`), as the client does before sending: for a server of
-    /// the API that refuses what the platform refuses. `None` when no
-    /// request has that schema or the body does not deserialize into it.
-    pub fn validate_request_body(
-        schema: &str,
-        body: &::serde_json::Value,
-    ) -> ::std::option::Option<
-        ::std::result::Result<(), ::bindings_runtime::validate::ValidationError>,
-    > {
-        match schema {
-            _ => None,
-        }
-    }
+    /// The tag property of every discriminated union of the spec. A
+    /// reader that wants the whole JSON path of an error puts these
+    /// keys first in each object (see
+    /// `bindings_runtime::json::read`), so that every union
+    /// reads its variant straight from the input.
+    pub const UNION_TAGS: &[&str] = &[];
     impl Channel {
         /// A `Channel` with its required properties `id`, `type`, and every optional property left out.
         pub fn new(
@@ -260,7 +251,7 @@ impl Client {
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -4,8 +4,7 @@
 
 use serde_json::{Value, json};
 use webex_connect::types::{
-    FbGenericElement, FbQuickReply, SendMessageRequest, SmsMessage, SmsType, VoiceMessage,
-    WebTimeToLiveSeconds,
+    FbGenericElement, FbQuickReply, SendMessageRequest, SmsType, VoiceMessage, WebTimeToLiveSeconds,
 };
 use webex_connect::{Client, Error, Rule, Validate, ValidationError};
 use wiremock::{Mock, MockServer, ResponseTemplate};
