@@ -465,14 +465,14 @@ impl WebhookError {
     /// The HTTP status a receiver answers with: 400 for a signed body that
     /// does not parse, 401 for everything else (the request is not proven to
     /// come from Amio, or not for the channel it names).
-    pub fn http_status(&self) -> reqwest::StatusCode {
+    pub fn http_status(&self) -> http::StatusCode {
         match self {
-            Self::Parse(_) => reqwest::StatusCode::BAD_REQUEST,
+            Self::Parse(_) => http::StatusCode::BAD_REQUEST,
             Self::Signature(_)
             | Self::UnknownChannel { .. }
             | Self::MissingChannelId
             | Self::RepeatedKey { .. }
-            | Self::ChannelMismatch { .. } => reqwest::StatusCode::UNAUTHORIZED,
+            | Self::ChannelMismatch { .. } => http::StatusCode::UNAUTHORIZED,
         }
     }
 }
