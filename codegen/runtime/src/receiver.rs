@@ -36,6 +36,8 @@ use bytes::Bytes;
 
 mod body;
 mod dedup;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod serve;
 mod sink;
 
