@@ -44,7 +44,7 @@
 //! # Ok(()) }
 //! ```
 
-use bindings_runtime::receiver::redis::{self as runtime, EntryError, Fields, StreamEntry};
+use bindings_runtime::receiver::redis as runtime;
 use bytes::Bytes;
 
 use super::{DIGEST_LEN, Delivery};
@@ -52,8 +52,8 @@ use super::{DIGEST_LEN, Delivery};
 pub use bindings_runtime::receiver::redis::{
     Backlog, ConnectionManager, DEFAULT_BLOCK, DEFAULT_CLAIM_TTL, DEFAULT_DEDUP_PREFIX,
     DEFAULT_GROUP, DEFAULT_LEASE, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_LEN, DEFAULT_RETRY_DELAY,
-    DEFAULT_TIMEOUT, DeadLetter, QueueError, RedisDedup, RedisError, RedisQueue, WorkerError,
-    connect,
+    DEFAULT_TIMEOUT, DeadLetter, EntryError, Fields, QueueError, RedisDedup, RedisError,
+    RedisQueue, StreamEntry, WorkerError, connect,
 };
 
 /// A worker of Amio deliveries: see [`runtime::Worker`].

@@ -292,6 +292,10 @@ impl<D: StreamEntry> Worker<D> {
     {
         let mut shutdown = pin!(shutdown);
         let mut stopping = false;
+        if let Err(error) = self.create_group().await {
+            // Created on the next attempt, or by a receiver's first `XADD`.
+            self.report(&error);
+        }
         let mut cursor = String::from("0-0");
         let mut next_reclaim = Instant::now();
         let mut failures = 0_u32;
@@ -531,6 +535,26 @@ impl<D: StreamEntry> Worker<D> {
         }))
     }
 
+    /// Creates the group, reading from the start, unless it exists.
+    async fn create_group(&self) -> Result<(), WorkerError> {
+        let mut connection = self.connection.clone();
+        let created = bounded(
+            self.timeout,
+            ::redis::cmd("XGROUP")
+                .arg("CREATE")
+                .arg(&self.names.stream)
+                .arg(&self.names.group)
+                .arg("0")
+                .arg("MKSTREAM")
+                .exec_async(&mut connection),
+        )
+        .await;
+        match created {
+            Err(error) if error.code() != Some("BUSYGROUP") => Err(error.into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Turns a missing group (the stream was deleted, or Redis lost its
     /// data) into a new group reading from the start; other errors pass.
     fn recreate_group<T: Default>(&self, error: RedisError) -> Result<T, WorkerError> {
@@ -540,6 +564,8 @@ impl<D: StreamEntry> Worker<D> {
         let mut connection = self.connection.clone();
         let stream = self.names.stream.clone();
         let group = self.names.group.clone();
+        // The caller reports the error and tries again after a pause; the
+        // group is there by then.
         tokio::spawn(async move {
             let _: Result<Value, _> = ::redis::cmd("XGROUP")
                 .arg("CREATE")
