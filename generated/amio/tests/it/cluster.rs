@@ -608,3 +608,133 @@ async fn redis_a_handler_failing_five_times_dead_letters_the_event_and_replay_br
     assert_eq!(handled, [line("m-1")]);
     assert_eq!(queue.backlog().await.expect("backlog").dead, 0);
 }
+
+/// A small seeded generator (xorshift), so a run's kills can be replayed.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % sides as u64).expect("small")
+    }
+}
+
+/// Events through two receivers and two workers of the example while one
+/// of the four processes is SIGKILLed (and started again) every 200 ms.
+/// Every event is re-sent until a receiver answers 200, as the platform
+/// re-delivers, and one in ten is sent again after that (an answer that got
+/// lost). Nothing may be lost; duplicates (a worker killed after its line
+/// and before its ack, a receiver killed after queueing and before its
+/// confirmation) are counted and printed. `AMIO_CLUSTER_EVENTS` sets how
+/// many events (300 by default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_events_through_the_example_with_kills_in_between_are_never_lost() {
+    let events: usize = std::env::var("AMIO_CLUSTER_EVENTS")
+        .ok()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(300);
+    let scratch = Scratch::new("kills");
+    let Some(redis) = RedisServer::start(&scratch) else {
+        return;
+    };
+    let out = scratch.path("handled.txt");
+    let lease = ["--lease-ms", "500"];
+    let receivers: Vec<(Process, String)> = (0..2)
+        .map(|i| receiver(&redis, &scratch, &format!("receiver-{i}"), &[], &[]))
+        .collect();
+    let urls = Arc::new(std::sync::Mutex::new(
+        receivers
+            .iter()
+            .map(|(_, url)| url.clone())
+            .collect::<Vec<_>>(),
+    ));
+    let mut receivers: Vec<Process> = receivers.into_iter().map(|(process, _)| process).collect();
+    let mut workers: Vec<Process> = (0..2)
+        .map(|i| worker(&redis, &scratch, &format!("worker-{i}"), &out, &lease))
+        .collect();
+
+    let sent = Arc::new(AtomicUsize::new(0));
+    let senders: Vec<_> = (0..4)
+        .map(|sender| {
+            let urls = Arc::clone(&urls);
+            let sent = Arc::clone(&sent);
+            tokio::spawn(async move {
+                let client = client();
+                let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ (sender as u64 + 1));
+                for n in (sender..events).step_by(4) {
+                    let id = format!("e-{n}");
+                    let deadline = Instant::now() + Duration::from_secs(60);
+                    loop {
+                        let url = {
+                            let urls = urls.lock().expect("the URLs");
+                            urls[dice.roll(urls.len())].clone()
+                        };
+                        if post(&client, &url, &id).await == Some(200) {
+                            break;
+                        }
+                        assert!(Instant::now() < deadline, "{id} not accepted within 60 s");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    if dice.roll(10) == 0 {
+                        let url = urls.lock().expect("the URLs")[0].clone();
+                        let _ = post(&client, &url, &id).await;
+                    }
+                    sent.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            })
+        })
+        .collect();
+
+    let mut dice = Dice(0x2545_f491_4f6c_dd1d);
+    let mut kills = 0;
+    while sent.load(Ordering::SeqCst) < events {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let victim = dice.roll(4);
+        kills += 1;
+        if victim < 2 {
+            receivers[victim].kill();
+            let (process, url) = receiver(
+                &redis,
+                &scratch,
+                &format!("receiver-{victim}-{kills}"),
+                &[],
+                &[],
+            );
+            receivers[victim] = process;
+            urls.lock().expect("the URLs")[victim] = url;
+        } else {
+            let i = victim - 2;
+            workers[i].kill();
+            workers[i] = worker(
+                &redis,
+                &scratch,
+                &format!("worker-{i}-{kills}"),
+                &out,
+                &lease,
+            );
+        }
+    }
+    for sender in senders {
+        sender.await.expect("a sender");
+    }
+    let queue = queue(&redis).await;
+    let handled = drained(&queue, &out, events).await;
+    let mut counts = std::collections::HashMap::<String, usize>::new();
+    for line in &handled {
+        *counts.entry(line.clone()).or_default() += 1;
+    }
+    let lost: Vec<usize> = (0..events)
+        .filter(|n| !counts.contains_key(&line(&format!("e-{n}"))))
+        .collect();
+    let duplicated = handled.len() - counts.len();
+    println!(
+        "{events} events, {kills} kills: {} lost, {duplicated} duplicated, {} lines",
+        lost.len(),
+        handled.len()
+    );
+    assert!(lost.is_empty(), "lost: {lost:?}");
+    assert_eq!(counts.len(), events, "only these events were handled");
+}
