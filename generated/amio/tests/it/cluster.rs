@@ -641,8 +641,11 @@ async fn redis_events_through_the_example_with_kills_in_between_are_never_lost()
     };
     let out = scratch.path("handled.txt");
     let lease = ["--lease-ms", "500"];
+    // A receiver killed after its claim leaves it for the claim TTL: 2 s
+    // here, not 90, so that the re-deliveries get through within the test.
+    let claim_ttl = ["--claim-ttl-ms", "2000"];
     let receivers: Vec<(Process, String)> = (0..2)
-        .map(|i| receiver(&redis, &scratch, &format!("receiver-{i}"), &[], &[]))
+        .map(|i| receiver(&redis, &scratch, &format!("receiver-{i}"), &claim_ttl, &[]))
         .collect();
     let urls = Arc::new(std::sync::Mutex::new(
         receivers
@@ -690,7 +693,8 @@ async fn redis_events_through_the_example_with_kills_in_between_are_never_lost()
 
     let mut dice = Dice(0x2545_f491_4f6c_dd1d);
     let mut kills = 0;
-    while sent.load(Ordering::SeqCst) < events {
+    while sent.load(Ordering::SeqCst) < events && !senders.iter().all(|sender| sender.is_finished())
+    {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let victim = dice.roll(4);
         kills += 1;
@@ -700,7 +704,7 @@ async fn redis_events_through_the_example_with_kills_in_between_are_never_lost()
                 &redis,
                 &scratch,
                 &format!("receiver-{victim}-{kills}"),
-                &[],
+                &claim_ttl,
                 &[],
             );
             receivers[victim] = process;

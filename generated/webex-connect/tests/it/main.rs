@@ -7,6 +7,8 @@ mod builders;
 mod notification;
 #[cfg(feature = "axum")]
 mod receiver;
+#[cfg(feature = "redis")]
+mod redis;
 mod send;
 mod transport;
 mod validation;
