@@ -140,6 +140,9 @@ redis.call('HDEL', KEYS[3], ARGV[3])
 return 1
 ";
 
+/// What [`Worker::on_error`] is given.
+type Report = Box<dyn Fn(&WorkerError) + Send + Sync>;
+
 /// An entry the worker holds.
 struct Held {
     id: String,
@@ -181,7 +184,7 @@ pub struct Worker<D> {
     retry_delay: Duration,
     block: Duration,
     timeout: Duration,
-    on_error: Option<Box<dyn Fn(&WorkerError) + Send + Sync>>,
+    on_error: Option<Report>,
     entry: PhantomData<fn() -> D>,
 }
 
