@@ -742,3 +742,70 @@ async fn redis_events_through_the_example_with_kills_in_between_are_never_lost()
     assert!(lost.is_empty(), "lost: {lost:?}");
     assert_eq!(counts.len(), events, "only these events were handled");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_the_stream_is_bounded_and_never_trims_what_is_not_acknowledged() {
+    let scratch = Scratch::new("bounded");
+    let Some(redis) = RedisServer::start(&scratch) else {
+        return;
+    };
+    let queue = queue(&redis).await.max_len(100);
+    let secrets = Secrets::single(SECRET);
+    let delivery = |n: usize| {
+        let (body, signature) = event(&format!("b-{n}"));
+        webhook::receive(&secrets, Bytes::from(body), Some(&signature)).expect("verified")
+    };
+    for n in 0..100 {
+        queue.add(&delivery(n)).await.expect("room for it");
+    }
+    // Full of entries nobody acknowledged: refused, none trimmed.
+    let full = queue.add(&delivery(100)).await;
+    assert!(
+        matches!(
+            full,
+            Err(amio::webhook::redis::QueueError::Full { length: 100 })
+        ),
+        "{full:?}"
+    );
+    assert_eq!(queue.backlog().await.expect("backlog").undelivered, 100);
+
+    // Worked off, the acknowledged entries make room again, over and over.
+    let handled = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker: Worker = Worker::connect(&redis.url(), STREAM)
+        .await
+        .expect("a worker");
+    let seen = Arc::clone(&handled);
+    let running = tokio::spawn(worker.run(
+        move |job: Job| {
+            let seen = Arc::clone(&seen);
+            async move {
+                seen.lock().expect("the list").push(job.delivery.key);
+                Ok::<(), std::io::Error>(())
+            }
+        },
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    for n in 100..600 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match queue.add(&delivery(n)).await {
+                Ok(_) => break,
+                Err(amio::webhook::redis::QueueError::Full { .. }) => {
+                    assert!(Instant::now() < deadline, "no room within 30 s");
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err(error) => panic!("{error}"),
+            }
+        }
+    }
+    backlog_until(&queue, |backlog| backlog.is_drained()).await;
+    let _ = stop.send(());
+    running.await.expect("the worker stops");
+    let handled = handled.lock().expect("the list");
+    let distinct: std::collections::HashSet<_> = handled.iter().collect();
+    assert_eq!(handled.len(), 600, "each entry once");
+    assert_eq!(distinct.len(), 600);
+}

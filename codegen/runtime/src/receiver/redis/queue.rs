@@ -281,8 +281,9 @@ impl Backlog {
 
 /// The Lua function both adding scripts share: makes sure the group exists
 /// (reading from the start, so that a stream created here loses nothing),
-/// trims what every group has acknowledged, and adds the entry unless the
-/// stream is full. Returns the new id, or the length when full.
+/// trims what every group has acknowledged (every 64 entries, and when the
+/// stream looks full), and adds the entry unless the stream is full.
+/// Returns the new id, or the length when full.
 const ADD_FUNCTION: &str = r"
 local function split(id)
   local dash = string.find(id, '-', 1, true)
@@ -294,33 +295,44 @@ local function less(a, b)
   ams, bms = tonumber(ams), tonumber(bms)
   return ams < bms or (ams == bms and aseq < bseq)
 end
-local function add(stream, group, max_len, fields)
+local function trim(stream, group)
   local floor = nil
   local found = false
-  if redis.call('EXISTS', stream) == 1 then
-    for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-      local name, last
-      for i = 1, #info, 2 do
-        if info[i] == 'name' then name = info[i + 1]
-        elseif info[i] == 'last-delivered-id' then last = info[i + 1] end
-      end
-      if name == group then found = true end
-      -- The oldest entry this group has not acknowledged: its first
-      -- pending entry, or else the first after its last delivered one.
-      local ms, seq = split(last)
-      local candidate = ms .. '-' .. string.format('%d', seq + 1)
-      local pending = redis.call('XPENDING', stream, name)
-      if pending[1] > 0 then candidate = pending[2] end
-      if floor == nil or less(candidate, floor) then floor = candidate end
+  for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    local name, last
+    for i = 1, #info, 2 do
+      if info[i] == 'name' then name = info[i + 1]
+      elseif info[i] == 'last-delivered-id' then last = info[i + 1] end
     end
+    if name == group then found = true end
+    -- The oldest entry this group has not acknowledged: its first
+    -- pending entry, or else the first after its last delivered one.
+    local ms, seq = split(last)
+    local candidate = ms .. '-' .. string.format('%d', seq + 1)
+    local pending = redis.call('XPENDING', stream, name)
+    if pending[1] > 0 then candidate = pending[2] end
+    if floor == nil or less(candidate, floor) then floor = candidate end
   end
   if not found then
-    redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+    redis.call('XGROUP', 'CREATE', stream, group, '0')
   end
   if floor ~= nil then
     redis.call('XTRIM', stream, 'MINID', '~', floor)
   end
-  local length = redis.call('XLEN', stream)
+  return redis.call('XLEN', stream)
+end
+local function add(stream, group, max_len, fields)
+  local length = 0
+  if redis.call('EXISTS', stream) == 0 then
+    redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+  else
+    length = redis.call('XLEN', stream)
+    -- Trimming looks at every group: done every 64 entries, and whenever
+    -- the stream looks full (so that what was acknowledged makes room).
+    if length >= max_len or length % 64 == 0 then
+      length = trim(stream, group)
+    end
+  end
   if length >= max_len then return length end
   return redis.call('XADD', stream, '*', unpack(fields))
 end
