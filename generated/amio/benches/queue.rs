@@ -62,11 +62,13 @@ fn start(redis: &RedisServer) -> Setup {
         tokio::spawn(async move { while drain.recv().await.is_some() {} });
         let memory = Receiver::new(Secrets::single(SECRET)).deduplicate(MemoryStore::new());
         let memory = serve(Router::new().route("/webhook", memory.queued(queue))).await;
-        let dedup = RedisDedup::connect(&url).await.expect("Redis answers");
-        let queue = RedisQueue::connect(&url, "bench:webhooks")
+        // One multiplexed connection for both: the claims, XADDs and
+        // confirmations of concurrent requests share its pipeline.
+        let connection = amio::webhook::redis::connect(&url, amio::webhook::redis::DEFAULT_TIMEOUT)
             .await
-            .expect("Redis answers")
-            .max_len(100_000_000);
+            .expect("Redis answers");
+        let dedup = RedisDedup::new(connection.clone());
+        let queue = RedisQueue::new(connection, "bench:webhooks").max_len(100_000_000);
         let receiver = Receiver::new(Secrets::single(SECRET)).deduplicate(dedup);
         let redis_router = serve(Router::new().route("/webhook", receiver.queued(queue))).await;
         Setup {

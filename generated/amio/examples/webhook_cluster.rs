@@ -44,7 +44,7 @@ use std::time::Duration;
 use amio::webhook::axum::{
     Claim, DEFAULT_HEADER_TIMEOUT, Dedup, Receiver, StoreFuture, serve_with_shutdown,
 };
-use amio::webhook::redis::{Job, RedisDedup, RedisQueue, Worker};
+use amio::webhook::redis::{DEFAULT_TIMEOUT, Job, RedisDedup, RedisQueue, Worker, connect};
 use amio::webhook::{Delivery, Secrets};
 
 const USAGE: &str = "usage:
@@ -139,11 +139,14 @@ async fn receive(options: &Options) -> Result<(), Failure> {
     let listen = options.required("listen")?;
     let url = options.required("redis")?;
     let secret = options.required("secret")?;
-    let mut dedup = RedisDedup::connect(url).await?.prefix("amio:seen:");
+    // One multiplexed connection: the claims, XADDs and confirmations of
+    // concurrent requests share its pipeline.
+    let connection = connect(url, DEFAULT_TIMEOUT).await?;
+    let mut dedup = RedisDedup::new(connection.clone()).prefix("amio:seen:");
     if let Some(ttl) = options.millis("claim-ttl-ms")? {
         dedup = dedup.claim_ttl(ttl);
     }
-    let queue = RedisQueue::connect(url, options.stream()).await?;
+    let queue = RedisQueue::new(connection, options.stream());
     let receiver = Receiver::new(Secrets::single(secret));
     let receiver = match std::env::var("WEBHOOK_CLUSTER_FAULT").as_deref() {
         Ok("abort-after-claim") => receiver.deduplicate(AbortAfterClaim(dedup)),

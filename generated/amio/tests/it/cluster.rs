@@ -809,3 +809,53 @@ async fn redis_the_stream_is_bounded_and_never_trims_what_is_not_acknowledged() 
     assert_eq!(handled.len(), 600, "each entry once");
     assert_eq!(distinct.len(), 600);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_a_claim_is_released_only_by_its_own_claimant() {
+    use amio::webhook::axum::{Claim, Dedup};
+    use amio::webhook::redis::RedisDedup;
+
+    let scratch = Scratch::new("claims");
+    let Some(redis) = RedisServer::start(&scratch) else {
+        return;
+    };
+    // Two receivers' stores; claims last 300 ms.
+    let a = RedisDedup::connect(&redis.url())
+        .await
+        .expect("Redis")
+        .claim_ttl(Duration::from_millis(300));
+    let b = RedisDedup::connect(&redis.url())
+        .await
+        .expect("Redis")
+        .claim_ttl(Duration::from_millis(300));
+    assert_eq!(a.claim(b"k").await.expect("claim"), Claim::New);
+    assert_eq!(b.claim(b"k").await.expect("claim"), Claim::InFlight);
+    b.release(b"k").await.expect("release");
+    assert_eq!(
+        b.claim(b"k").await.expect("claim"),
+        Claim::InFlight,
+        "b never held it"
+    );
+
+    // a's claim expires (as if a died); b claims; a's late release must not
+    // undo b's claim.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(b.claim(b"k").await.expect("claim"), Claim::New);
+    a.release(b"k").await.expect("release");
+    assert_eq!(
+        a.claim(b"k").await.expect("claim"),
+        Claim::InFlight,
+        "b still holds it"
+    );
+
+    // Confirmed, it is done for everyone, and a release no longer undoes it.
+    b.complete(b"k").await.expect("complete");
+    assert_eq!(a.claim(b"k").await.expect("claim"), Claim::Done);
+    b.release(b"k").await.expect("release");
+    assert_eq!(a.claim(b"k").await.expect("claim"), Claim::Done);
+
+    // Released by its claimant, a key is new again.
+    assert_eq!(a.claim(b"other").await.expect("claim"), Claim::New);
+    a.release(b"other").await.expect("release");
+    assert_eq!(b.claim(b"other").await.expect("claim"), Claim::New);
+}
