@@ -442,15 +442,16 @@ async fn redis_a_worker_killed_mid_handler_has_its_event_handled_by_another_afte
         &scratch,
         "slow",
         &out,
-        &["--lease-ms", "500", "--delay-ms", "60000"],
+        &["--lease-ms", "1500", "--delay-ms", "60000"],
     );
     let client = client();
     assert_eq!(post(&client, &url, "m-1").await, Some(200));
     let queue = queue(&redis).await;
     backlog_until(&queue, |backlog| backlog.pending == 1).await;
-    // Longer than the lease: a live worker renews it, so nobody takes it.
-    let _other = worker(&redis, &scratch, "other", &out, &["--lease-ms", "500"]);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Twice the lease: a live worker renews it (every 500 ms), so nobody
+    // takes it.
+    let _other = worker(&redis, &scratch, "other", &out, &["--lease-ms", "1500"]);
+    tokio::time::sleep(Duration::from_millis(3000)).await;
     assert!(
         lines(&out).is_empty(),
         "the event is still the slow worker's"
@@ -858,4 +859,25 @@ async fn redis_a_claim_is_released_only_by_its_own_claimant() {
     assert_eq!(a.claim(b"other").await.expect("claim"), Claim::New);
     a.release(b"other").await.expect("release");
     assert_eq!(b.claim(b"other").await.expect("claim"), Claim::New);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_a_worker_stopped_with_sigterm_finishes_and_acks_the_event_in_flight() {
+    let scratch = Scratch::new("sigterm");
+    let Some(redis) = RedisServer::start(&scratch) else {
+        return;
+    };
+    let out = scratch.path("handled.txt");
+    let (_receiver, url) = receiver(&redis, &scratch, "receiver", &[], &[]);
+    let mut worker = worker(&redis, &scratch, "worker", &out, &["--delay-ms", "1500"]);
+    assert_eq!(post(&client(), &url, "m-1").await, Some(200));
+    let queue = queue(&redis).await;
+    backlog_until(&queue, |backlog| backlog.pending == 1).await;
+    // Mid-handler: it finishes, writes its line, acks, then exits 0.
+    assert!(worker.terminate().success());
+    assert_eq!(lines(&out), [line("m-1")]);
+    assert!(
+        queue.backlog().await.expect("backlog").is_drained(),
+        "acknowledged before exit"
+    );
 }
