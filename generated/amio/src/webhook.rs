@@ -55,6 +55,8 @@ use sha1::Sha1;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod prescan;
+#[cfg(feature = "redis")]
+pub mod redis;
 
 /// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
 /// `event`.
