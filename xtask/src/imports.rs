@@ -55,10 +55,7 @@ pub(crate) fn circles(root: &Path) -> Result<Vec<Vec<String>>, String> {
 /// here. The check fails on any other circle, and on an entry that is no
 /// longer a circle, so that this list only shrinks.
 const KNOWN: &[(&[&str], &str)] = &[(
-    &[
-        "simulator/src/control.rs",
-        "simulator/src/server.rs",
-    ],
+    &["simulator/src/control.rs", "simulator/src/server.rs"],
     "the simulator's move into a crate of its own splits its server",
 )];
 
