@@ -20,6 +20,9 @@
 //!   `Client::base_url` and `Client::with_auth` (another credential, same
 //!   pool) are generated too.
 //!
+//! - with a client feature, everything but the `types` module (the client,
+//!   its imports, the prelude) is behind it.
+//!
 //! Each edit checks the shape it expects and fails with [`Error::Patch`]
 //! naming the operation when progenitor's output changes.
 
@@ -364,5 +367,36 @@ fn send_through_runtime(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         let response = self.inner.execute(&self.client, request, &info).await?;
     };
     stmts.splice(at..at + hooks.len(), [send]);
+    Ok(())
+}
+
+/// Puts every top-level item but the `types` module behind
+/// `#[cfg(feature = "<feature>")]`: the types need no HTTP client, the
+/// client and its imports do.
+pub(crate) fn behind_feature(file: &mut File, feature: &str) -> Result<(), Error> {
+    let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = #feature)]);
+    for item in &mut file.items {
+        let attrs = match item {
+            Item::Mod(module) if module.ident == "types" => continue,
+            Item::Mod(module) => &mut module.attrs,
+            Item::Use(item) => &mut item.attrs,
+            Item::Struct(item) => &mut item.attrs,
+            Item::Enum(item) => &mut item.attrs,
+            Item::Impl(item) => &mut item.attrs,
+            Item::Fn(item) => &mut item.attrs,
+            Item::Const(item) => &mut item.attrs,
+            Item::Static(item) => &mut item.attrs,
+            Item::Type(item) => &mut item.attrs,
+            Item::Trait(item) => &mut item.attrs,
+            Item::Macro(item) => &mut item.attrs,
+            other => {
+                return Err(Error::Patch(format!(
+                    "an item the client feature cannot be put on: {}",
+                    tokens(other)
+                )));
+            }
+        };
+        attrs.insert(0, cfg.clone());
+    }
     Ok(())
 }

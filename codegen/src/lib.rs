@@ -85,6 +85,10 @@ pub struct Options {
     pub spec_name: String,
     /// The command that regenerates the file, named in its header.
     pub regen_command: String,
+    /// The Cargo feature the client is behind, such as `client`: every item
+    /// but the `types` module gets `#[cfg(feature = "…")]`, so that the
+    /// types build without an HTTP client. `None`: no feature.
+    pub client_feature: Option<String>,
 }
 
 /// The generator's view of a spec, before any code is written: counts of what
@@ -175,6 +179,9 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<String, Error> {
     patch::add_types(&mut file, checks.items)?;
     validate::check_before_sending(&mut file, &checks.roots)?;
     construct::apply(&mut file, &construction)?;
+    if let Some(feature) = &options.client_feature {
+        client::behind_feature(&mut file, feature)?;
+    }
 
     Ok(with_header(
         &options.spec_name,

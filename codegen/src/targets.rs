@@ -24,6 +24,8 @@ pub enum Kind {
     Bindings {
         /// The Rust module path of the generated file inside its crate.
         module_path: &'static str,
+        /// The crate's feature the client is behind, if any.
+        client_feature: Option<&'static str>,
     },
     /// A registry of a crate's types for data-driven tests ([`registry`]).
     Registry {
@@ -48,17 +50,28 @@ const fn bindings(spec: &'static str, output: &'static str, module_path: &'stati
     Target {
         spec,
         output,
-        kind: Kind::Bindings { module_path },
+        kind: Kind::Bindings {
+            module_path,
+            client_feature: None,
+        },
+    }
+}
+
+/// An API crate's bindings: the client behind its `client` feature.
+const fn api_bindings(spec: &'static str, output: &'static str) -> Target {
+    Target {
+        spec,
+        output,
+        kind: Kind::Bindings {
+            module_path: "crate::generated",
+            client_feature: Some("client"),
+        },
     }
 }
 
 /// The generated files of this repository.
 pub const TARGETS: &[Target] = &[
-    bindings(
-        "spec/amio.yaml",
-        "generated/amio/src/generated.rs",
-        "crate::generated",
-    ),
+    api_bindings("spec/amio.yaml", "generated/amio/src/generated.rs"),
     Target {
         spec: "spec/amio.yaml",
         output: "conformance/src/amio/registry.rs",
@@ -72,10 +85,9 @@ pub const TARGETS: &[Target] = &[
         output: "conformance/src/amio/dispatch.rs",
         kind: Kind::Dispatch(CONFORMANCE_DISPATCH),
     },
-    bindings(
+    api_bindings(
         "spec/webex-connect.yaml",
         "generated/webex-connect/src/generated.rs",
-        "crate::generated",
     ),
     Target {
         spec: "spec/webex-connect.yaml",
@@ -159,11 +171,15 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
         source,
     })?;
     let fresh = match &target.kind {
-        Kind::Bindings { module_path } => {
+        Kind::Bindings {
+            module_path,
+            client_feature,
+        } => {
             let options = Options {
                 module_path: (*module_path).to_owned(),
                 spec_name: target.spec.to_owned(),
                 regen_command: REGEN_COMMAND.to_owned(),
+                client_feature: client_feature.map(str::to_owned),
             };
             generate(&text, &options)
         }
