@@ -7,11 +7,19 @@
 //! - `simulate [ARGS]`: run the local Amio and Webex Connect simulator.
 //! - `check-simulator`: check the simulator with the conformance runner and
 //!   Schemathesis.
+//! - `deny`: `cargo deny check` with `deny.toml` (licenses, bans, sources;
+//!   advisories when the database is available).
+//! - `check-imports`: fail on an import circle among the project's modules
+//!   (also a test of this crate, so `cargo test` runs it).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(test)]
+mod architecture;
 mod conformance;
+mod deny;
+mod imports;
 mod lint;
 mod regen;
 mod simulate;
@@ -27,7 +35,10 @@ commands:
   simulate [ARGS]     run a local, stateful Amio and Webex Connect on 127.0.0.1:4010;
                       `cargo xtask simulate --help` for ARGS and subcommands
   check-simulator     check the simulator: the conformance runner's live mode and
-                      Schemathesis (installed on first use under target/tools/)";
+                      Schemathesis (installed on first use under target/tools/)
+  check-imports       fail on an import circle among the project's own modules
+  deny                cargo deny check: licenses, duplicate versions, sources, and advisories
+                      when their database is available (installed on first use under target/tools/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +81,14 @@ fn main() -> ExitCode {
         Some("check-simulator") => match &args[1..] {
             [] => simulate::check(&root),
             _ => Err(format!("check-simulator takes no arguments\n\n{USAGE}")),
+        },
+        Some("deny") => match &args[1..] {
+            [] => deny::check(&root),
+            _ => Err(format!("deny takes no arguments\n\n{USAGE}")),
+        },
+        Some("check-imports") => match &args[1..] {
+            [] => imports::check(&root),
+            _ => Err(format!("check-imports takes no arguments\n\n{USAGE}")),
         },
         Some("lint-spec") => match &args[1..] {
             [] => lint::lint(&root),

@@ -122,7 +122,7 @@ impl Judge for Secrets {
     }
 
     fn status(refusal: &WebhookError) -> StatusCode {
-        StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::UNAUTHORIZED)
+        refusal.http_status()
     }
 
     /// A channel without a secret is answered as a signature that does not
