@@ -71,8 +71,14 @@ const DIGEST_LEN: usize = 20;
 
 type HmacSha1 = Hmac<Sha1>;
 
+/// The HMAC keyed with `secret`, before any message: the state a [`Secret`]
+/// keeps, so that a body costs only its own blocks.
+fn keyed(secret: &[u8]) -> HmacSha1 {
+    HmacSha1::new_from_slice(secret).expect("HMAC accepts keys of any length")
+}
+
 fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
-    let mut mac = HmacSha1::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    let mut mac = keyed(secret);
     mac.update(raw_body);
     mac
 }
@@ -93,18 +99,7 @@ fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
 /// ```
 pub fn sign(secret: &[u8], raw_body: &[u8]) -> String {
     let digest = mac(secret, raw_body).finalize().into_bytes();
-    format!("{PREFIX}{}", hex(&digest))
-}
-
-/// `bytes` in lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(2 * bytes.len());
-    for byte in bytes {
-        text.push(char::from(HEX[usize::from(byte >> 4)]));
-        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    text
+    format!("{PREFIX}{}", hex::encode(digest))
 }
 
 /// Why a signature was refused. The messages name the header and what is
@@ -154,23 +149,8 @@ fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureErro
         return Err(SignatureError::WrongLength { found: hex.len() });
     }
     let mut digest = [0; DIGEST_LEN];
-    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
-        let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
-            return Err(SignatureError::NotHex);
-        };
-        *byte = (high << 4) | low;
-    }
+    hex::decode_to_slice(hex, &mut digest).map_err(|_| SignatureError::NotHex)?;
     Ok(digest)
-}
-
-/// The value of an ASCII hex digit, either case.
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Checks that `header` (the `X-Hub-Signature` value, `None` when the request
@@ -194,12 +174,18 @@ fn hex_value(digit: u8) -> Option<u8> {
 /// ```
 pub fn verify(secret: &[u8], raw_body: &[u8], header: Option<&str>) -> Result<(), SignatureError> {
     let expected = decode_header(header)?;
-    check(secret, raw_body, &expected)
+    check(keyed(secret), raw_body, &expected)
 }
 
-fn check(secret: &[u8], raw_body: &[u8], digest: &[u8; DIGEST_LEN]) -> Result<(), SignatureError> {
-    mac(secret, raw_body)
-        .verify_slice(digest)
+/// Whether `digest` is the HMAC of `raw_body` (`mac`: keyed, nothing
+/// hashed yet), compared in constant time.
+fn check(
+    mut mac: HmacSha1,
+    raw_body: &[u8],
+    digest: &[u8; DIGEST_LEN],
+) -> Result<(), SignatureError> {
+    mac.update(raw_body);
+    mac.verify_slice(digest)
         .map_err(|_| SignatureError::Mismatch)
 }
 
@@ -291,6 +277,7 @@ pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
 /// nothing is kept for later when `data` comes first. An unknown event or a
 /// failure is read again by [`parse`], for the `Unknown` event or the error
 /// with its path: the answer is always [`parse`]'s.
+#[inline]
 fn parse_known(raw_body: &[u8], event: &str) -> Result<Event, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
     match bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event)
@@ -301,9 +288,16 @@ fn parse_known(raw_body: &[u8], event: &str) -> Result<Event, ParseError> {
     }
 }
 
-/// A webhook secret. `Debug` never shows it.
+/// A webhook secret, kept as the HMAC keyed with it (the key's two blocks
+/// hashed once, not per body). `Debug` never shows it.
 #[derive(Clone)]
-struct Secret(Box<[u8]>);
+struct Secret(HmacSha1);
+
+impl Secret {
+    fn new(secret: &[u8]) -> Self {
+        Self(keyed(secret))
+    }
+}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -367,19 +361,19 @@ impl Secrets {
         secret: impl Into<Vec<u8>>,
     ) -> Self {
         self.channels
-            .insert(channel_id.into(), Secret(secret.into().into_boxed_slice()));
+            .insert(channel_id.into(), Secret::new(&secret.into()));
         self
     }
 
     /// The secret of every channel that has none of its own.
     pub fn with_default(mut self, secret: impl Into<Vec<u8>>) -> Self {
-        self.default = Some(Secret(secret.into().into_boxed_slice()));
+        self.default = Some(Secret::new(&secret.into()));
         self
     }
 
     /// The secret of the channel `channel_id` (the default one for a
     /// channel without its own, or for a body that names no channel).
-    fn secret_for(&self, channel_id: Option<&str>) -> Result<&[u8], WebhookError> {
+    fn secret_for(&self, channel_id: Option<&str>) -> Result<&HmacSha1, WebhookError> {
         let secret = match channel_id {
             Some(id) => self
                 .channels
@@ -472,6 +466,7 @@ struct Judged<'a> {
 /// channel checks the HMAC; only then is the event parsed, and its channel
 /// must be the one verified. So the channel whose secret was used is always
 /// the channel of the event handed on.
+#[inline]
 fn judge<'a>(
     secrets: &Secrets,
     raw_body: &'a [u8],
@@ -480,7 +475,7 @@ fn judge<'a>(
     let digest = decode_header(header)?;
     let scan = prescan::scan(raw_body).map_err(|path| WebhookError::RepeatedKey { path })?;
     let secret = secrets.secret_for(scan.channel_id.as_deref())?;
-    check(secret, raw_body, &digest)?;
+    check(secret.clone(), raw_body, &digest)?;
     let event = if scan.repeated_event {
         Err(ParseError::Invalid {
             path: "event".to_owned(),
@@ -550,7 +545,7 @@ pub struct Delivery {
 impl Delivery {
     /// [`Delivery::key`] in lowercase hex (40 digits).
     pub fn key_hex(&self) -> String {
-        hex(&self.key)
+        hex::encode(self.key)
     }
 }
 
