@@ -7,10 +7,13 @@
 //! - `simulate [ARGS]`: run the local Amio and Webex Connect simulator.
 //! - `check-simulator`: check the simulator with the conformance runner and
 //!   Schemathesis.
+//! - `bench-webhook [--rounds N] [--core C]`: the webhook bench of `amio`
+//!   beside the Node side, on one pinned core, with their ratios.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod conformance;
 mod lint;
 mod regen;
@@ -27,7 +30,10 @@ commands:
   simulate [ARGS]     run a local, stateful Amio and Webex Connect on 127.0.0.1:4010;
                       `cargo xtask simulate --help` for ARGS and subcommands
   check-simulator     check the simulator: the conformance runner's live mode and
-                      Schemathesis (installed on first use under target/tools/)";
+                      Schemathesis (installed on first use under target/tools/)
+  bench-webhook [--rounds N] [--core C]
+                      amio's webhook bench beside the Node SDK's per-event work, on one
+                      pinned core (taskset), in alternating rounds; needs node";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -71,6 +77,7 @@ fn main() -> ExitCode {
             [] => simulate::check(&root),
             _ => Err(format!("check-simulator takes no arguments\n\n{USAGE}")),
         },
+        Some("bench-webhook") => bench::run(&root, &args[1..]),
         Some("lint-spec") => match &args[1..] {
             [] => lint::lint(&root),
             _ => Err(format!("lint-spec takes no arguments\n\n{USAGE}")),

@@ -134,7 +134,7 @@ pub enum SignatureError {
 /// Reads the digest of a `sha1=<40 hex digits>` header (either case of hex).
 /// The header is not secret: this need not run in constant time.
 fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureError> {
-    let header = header.ok_or(SignatureError::Missing)?.trim();
+    let header = trim(header.ok_or(SignatureError::Missing)?);
     if header.is_empty() {
         return Err(SignatureError::Empty);
     }
@@ -142,15 +142,28 @@ fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureErro
         .strip_prefix(PREFIX)
         .ok_or(SignatureError::WrongPrefix)?
         .as_bytes();
+    let mut digest = [0; DIGEST_LEN];
+    // The usual header: 40 digits, read in one pass.
+    if hex.len() == 2 * DIGEST_LEN {
+        return hex::decode_to_slice(hex, &mut digest)
+            .map(|()| digest)
+            .map_err(|_| SignatureError::NotHex);
+    }
     if !hex.iter().all(u8::is_ascii_hexdigit) {
         return Err(SignatureError::NotHex);
     }
-    if hex.len() != 2 * DIGEST_LEN {
-        return Err(SignatureError::WrongLength { found: hex.len() });
+    Err(SignatureError::WrongLength { found: hex.len() })
+}
+
+/// `text` without the whitespace around it, as [`str::trim`]; a value that
+/// starts and ends with a visible ASCII character (the usual header) has
+/// none, and is not walked.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
-    let mut digest = [0; DIGEST_LEN];
-    hex::decode_to_slice(hex, &mut digest).map_err(|_| SignatureError::NotHex)?;
-    Ok(digest)
 }
 
 /// Checks that `header` (the `X-Hub-Signature` value, `None` when the request
@@ -280,12 +293,13 @@ pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
 #[inline]
 fn parse_known(raw_body: &[u8], event: &str) -> Result<Event, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
-    match bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event)
-        .and_then(|read| deserializer.end().map(|()| read))
+    let read = bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event);
+    if let Ok(Some(event)) = read
+        && deserializer.end().is_ok()
     {
-        Ok(Some(event)) => Ok(event),
-        _ => parse(raw_body),
+        return Ok(event);
     }
+    parse(raw_body)
 }
 
 /// A webhook secret, kept as the HMAC keyed with it (the key's two blocks
@@ -450,56 +464,61 @@ impl WebhookError {
     }
 }
 
-/// A body judged once: the digest of its verified signature, the channel
-/// whose secret verified it, and the event read from it.
-struct Judged<'a> {
+/// A body whose signature is verified: the digest of the signature, and
+/// what the pre-scan read (the channel whose secret verified it, `event`).
+struct Verified<'a> {
     digest: [u8; DIGEST_LEN],
-    channel_id: Option<Cow<'a, str>>,
-    event: Result<Event, ParseError>,
+    scan: prescan::Scan<'a>,
 }
 
 /// The one judgement of a body, shared by [`verify_and_parse`] and
-/// [`receive`].
+/// [`receive`], in two steps: [`verify_body`], then [`Verified::parse`] and
+/// [`Verified::same_channel`].
 ///
 /// One pre-scan of the unverified bytes reads `data.channel.id` (refusing a
 /// body that repeats a key on that path) and `event`; the secret of that
 /// channel checks the HMAC; only then is the event parsed, and its channel
 /// must be the one verified. So the channel whose secret was used is always
-/// the channel of the event handed on.
-#[inline]
-fn judge<'a>(
+/// the channel of the event handed on. (The event, some 760 bytes, is read
+/// where it is returned, not carried through a struct of the judgement.)
+fn verify_body<'a>(
     secrets: &Secrets,
     raw_body: &'a [u8],
     header: Option<&str>,
-) -> Result<Judged<'a>, WebhookError> {
+) -> Result<Verified<'a>, WebhookError> {
     let digest = decode_header(header)?;
     let scan = prescan::scan(raw_body).map_err(|path| WebhookError::RepeatedKey { path })?;
     let secret = secrets.secret_for(scan.channel_id.as_deref())?;
     check(secret.clone(), raw_body, &digest)?;
-    let event = if scan.repeated_event {
-        Err(ParseError::Invalid {
-            path: "event".to_owned(),
-            message: "the key `event` appears twice".to_owned(),
-        })
-    } else {
-        match scan.event.as_deref() {
+    Ok(Verified { digest, scan })
+}
+
+impl Verified<'_> {
+    /// The event of the verified `raw_body`.
+    #[inline]
+    fn parse(&self, raw_body: &[u8]) -> Result<Event, ParseError> {
+        if self.scan.repeated_event {
+            return Err(ParseError::Invalid {
+                path: "event".to_owned(),
+                message: "the key `event` appears twice".to_owned(),
+            });
+        }
+        match self.scan.event.as_deref() {
             Some(tag) => parse_known(raw_body, tag),
             None => parse(raw_body),
         }
-    };
-    if let Ok(event) = &event
-        && event.channel_id() != scan.channel_id.as_deref()
-    {
-        return Err(WebhookError::ChannelMismatch {
-            verified: scan.channel_id.map(Cow::into_owned),
-            event: event.channel_id().map(str::to_owned),
-        });
     }
-    Ok(Judged {
-        digest,
-        channel_id: scan.channel_id,
-        event,
-    })
+
+    /// Refuses an event whose channel is not the one verified.
+    fn same_channel(&self, event: &Event) -> Result<(), WebhookError> {
+        if event.channel_id() == self.scan.channel_id.as_deref() {
+            return Ok(());
+        }
+        Err(WebhookError::ChannelMismatch {
+            verified: self.scan.channel_id.as_deref().map(str::to_owned),
+            event: event.channel_id().map(str::to_owned),
+        })
+    }
 }
 
 /// Verifies a webhook and reads its event: the secret is chosen by the body's
@@ -515,7 +534,10 @@ pub fn verify_and_parse(
     raw_body: &[u8],
     header: Option<&str>,
 ) -> Result<Event, WebhookError> {
-    Ok(judge(secrets, raw_body, header)?.event?)
+    let verified = verify_body(secrets, raw_body, header)?;
+    let event = verified.parse(raw_body)?;
+    verified.same_channel(&event)?;
+    Ok(event)
 }
 
 /// A verified webhook, whether or not it parsed: what a receiver hands on.
@@ -571,12 +593,17 @@ pub fn receive(
     raw_body: bytes::Bytes,
     header: Option<&str>,
 ) -> Result<Delivery, WebhookError> {
-    let judged = judge(secrets, &raw_body, header)?;
-    let channel_id = judged.channel_id.map(Cow::into_owned);
+    let verified = verify_body(secrets, &raw_body, header)?;
+    let event = verified.parse(&raw_body);
+    if let Ok(event) = &event {
+        verified.same_channel(event)?;
+    }
+    let key = verified.digest;
+    let channel_id = verified.scan.channel_id.map(Cow::into_owned);
     Ok(Delivery {
-        key: judged.digest,
+        key,
         channel_id,
-        event: judged.event,
+        event,
         body: raw_body,
     })
 }
