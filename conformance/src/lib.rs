@@ -18,10 +18,11 @@ pub mod dispatch;
 pub mod mock;
 pub mod registry;
 pub mod runner;
-pub mod schema;
 pub mod shared;
-pub mod spec;
 pub mod suite;
+
+/// Spec loading and schema validation, shared with the simulator.
+pub use messaging_openapi::{schema, spec};
 pub mod webex_connect;
 
 /// The examples of the repository's README, compiled as doctests. They live

@@ -1,5 +1,5 @@
 //! `cargo xtask simulate [ARGS]`: builds and runs the simulator (the
-//! `simulator` binary of `conformance/simulator`), passing ARGS on.
+//! `messaging-simulator` binary of `simulator/`), passing ARGS on.
 //!
 //! `cargo xtask check-simulator`: the evidence that the simulator is the
 //! documented API, by tools that did not write it. Against a fresh simulator
@@ -11,7 +11,7 @@
 //! 2. Schemathesis (PyPI, pinned, installed on first use under
 //!    `target/tools/schemathesis`) on the Amio spec: examples, coverage,
 //!    fuzzing and stateful phases, with the checks of
-//!    `conformance/simulator/schemathesis/amio.toml`;
+//!    `simulator/schemathesis/amio.toml`;
 //! 3. Schemathesis on the Webex Connect spec (one operation, so no stateful
 //!    phase), with `webex-connect.toml`.
 //!
@@ -37,8 +37,14 @@ fn cargo() -> String {
 /// Runs the simulator with `args` and returns its exit status.
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<i32, String> {
     let status = Command::new(cargo())
-        .args(["run", "--locked", "--quiet", "--package", "simulator"])
-        .args(["--bin", "simulator", "--manifest-path"])
+        .args([
+            "run",
+            "--locked",
+            "--quiet",
+            "--package",
+            "messaging-simulator",
+        ])
+        .args(["--bin", "messaging-simulator", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--")
         .args(args)
@@ -118,12 +124,20 @@ pub(crate) fn check(root: &Path) -> Result<(), String> {
         Command::new(cargo())
             .args(["build", "--locked", "--quiet", "--manifest-path"])
             .arg(root.join("Cargo.toml"))
-            .args(["--package", "simulator", "--bin", "simulator"])
+            .args([
+                "--package",
+                "messaging-simulator",
+                "--bin",
+                "messaging-simulator",
+            ])
             .args(["--package", "conformance", "--bin", "conformance"]),
         "cargo build",
     )?;
     let bin = target_dir(root).join("debug");
-    let simulator = bin.join(format!("simulator{}", std::env::consts::EXE_SUFFIX));
+    let simulator = bin.join(format!(
+        "messaging-simulator{}",
+        std::env::consts::EXE_SUFFIX
+    ));
     let runner = bin.join(format!("conformance{}", std::env::consts::EXE_SUFFIX));
     let schemathesis = schemathesis(&target_dir(root).join("tools"))?;
     let mut failed = Vec::new();
@@ -159,7 +173,7 @@ pub(crate) fn check(root: &Path) -> Result<(), String> {
         }
     }
 
-    let configs = root.join("conformance/simulator/schemathesis");
+    let configs = root.join("simulator/schemathesis");
     let runs = [
         (
             "amio",

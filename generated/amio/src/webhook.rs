@@ -231,13 +231,29 @@ pub enum ParseError {
         /// What is wrong with it.
         message: String,
     },
+    /// The body nests deeper than the reading goes where it was read: no
+    /// documented event comes near [`MAX_DEPTH`] levels.
+    #[error("the webhook body nests deeper than {limit} levels at `{path}`")]
+    TooDeep {
+        /// The JSON path of the container past the limit.
+        path: String,
+        /// The limit, [`MAX_DEPTH`].
+        limit: usize,
+    },
 }
+
+/// How deep the parse reads a body: serde_json's recursion limit, shared by
+/// every reading of JSON in these bindings. A deeper body is a
+/// [`ParseError::TooDeep`], never a stack overflow.
+pub const MAX_DEPTH: usize = bindings_runtime::json::MAX_DEPTH;
 
 impl ParseError {
     /// The JSON path of the failure, `.` for the root.
     pub fn path(&self) -> &str {
         match self {
-            Self::Syntax { path, .. } | Self::Invalid { path, .. } => path,
+            Self::Syntax { path, .. } | Self::Invalid { path, .. } | Self::TooDeep { path, .. } => {
+                path
+            }
         }
     }
 }
@@ -269,7 +285,12 @@ pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
     // find the JSON path (tags first, so that the path goes through unions).
     bindings_runtime::json::read(raw_body, crate::types::UNION_TAGS).map_err(|failure| {
         let message = failure.message();
-        if failure.is_data() {
+        if failure.is_too_deep() {
+            ParseError::TooDeep {
+                path: failure.path,
+                limit: MAX_DEPTH,
+            }
+        } else if failure.is_data() {
             ParseError::Invalid {
                 path: failure.path,
                 message,

@@ -59,6 +59,14 @@ pub enum NotificationError {
     /// The body is not JSON.
     #[error("the delivery notification is not JSON: {0}")]
     NotJson(#[source] serde_json::Error),
+    /// The body is JSON nested deeper than the reading goes
+    /// ([`bindings_runtime::json::MAX_DEPTH`]): not a notification, and
+    /// kept as one that does not match its type.
+    #[error("the delivery notification nests deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
     /// The body is JSON but not a `deliveryInfoNotification`.
     #[error("the delivery notification does not match its type at {path}: {message}")]
     Shape {
@@ -71,11 +79,22 @@ pub enum NotificationError {
 
 /// Reads the raw body of a delivery notification.
 ///
+/// Never panics and never recurses past [`bindings_runtime::json::MAX_DEPTH`]
+/// levels, whatever the bytes: a deeper body is [`NotificationError::TooDeep`].
+///
 /// Keys are matched regardless of case (the platform mixes `Description`,
 /// `timeStamp`, `callbackData` and `correlationid`), and keys the type does
 /// not know are ignored.
 pub fn parse(body: &[u8]) -> Result<DeliveryInfoNotification, NotificationError> {
-    let mut value: Value = serde_json::from_slice(body).map_err(NotificationError::NotJson)?;
+    let mut value: Value = serde_json::from_slice(body).map_err(|error| {
+        if bindings_runtime::json::too_deep(body, &error) {
+            NotificationError::TooDeep {
+                limit: bindings_runtime::json::MAX_DEPTH,
+            }
+        } else {
+            NotificationError::NotJson(error)
+        }
+    })?;
     normalise_keys(&mut value);
     serde_path_to_error::deserialize(value).map_err(|error| NotificationError::Shape {
         path: error.path().to_string(),
@@ -86,28 +105,32 @@ pub fn parse(body: &[u8]) -> Result<DeliveryInfoNotification, NotificationError>
 /// Renames, in every object, a key that matches a known key but for case to
 /// the known spelling, unless that spelling is present too.
 fn normalise_keys(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            let renames: Vec<(String, &str)> = object
-                .keys()
-                .filter(|key| !KEYS.contains(&key.as_str()))
-                .filter_map(|key| {
-                    KEYS.iter()
-                        .find(|known| known.eq_ignore_ascii_case(key))
-                        .map(|known| (key.clone(), *known))
-                })
-                .collect();
-            for (from, to) in renames {
-                if !object.contains_key(to)
-                    && let Some(moved) = object.remove(&from)
-                {
-                    object.insert(to.to_owned(), moved);
+    // Its own stack, not recursion: the values still to visit.
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(object) => {
+                let renames: Vec<(String, &str)> = object
+                    .keys()
+                    .filter(|key| !KEYS.contains(&key.as_str()))
+                    .filter_map(|key| {
+                        KEYS.iter()
+                            .find(|known| known.eq_ignore_ascii_case(key))
+                            .map(|known| (key.clone(), *known))
+                    })
+                    .collect();
+                for (from, to) in renames {
+                    if !object.contains_key(to)
+                        && let Some(moved) = object.remove(&from)
+                    {
+                        object.insert(to.to_owned(), moved);
+                    }
                 }
+                pending.extend(object.values_mut());
             }
-            object.values_mut().for_each(normalise_keys);
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            _ => {}
         }
-        Value::Array(items) => items.iter_mut().for_each(normalise_keys),
-        _ => {}
     }
 }
 

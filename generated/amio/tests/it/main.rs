@@ -2,6 +2,7 @@
 //! Every server here is a mock on 127.0.0.1.
 
 mod client;
+mod deep;
 mod forward;
 mod plugins;
 mod requests;

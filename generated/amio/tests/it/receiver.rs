@@ -608,3 +608,67 @@ async fn a_delivery_the_full_queue_refused_is_queued_when_it_comes_again() {
     assert_eq!(deliveries.recv().await.expect("second").body, second);
     assert!(deliveries.try_recv().is_err());
 }
+
+mod deep {
+    use super::*;
+    use crate::deep::{SECRET, bodies};
+
+    /// Every deep body, signed, posted to one receiver: each is answered, the
+    /// verified ones acknowledged and handed on with their parse error, and
+    /// the same process then serves a valid event.
+    #[tokio::test]
+    async fn signed_bodies_nested_a_million_deep_are_answered_and_the_next_is_served() {
+        // Room for the million-deep bodies, so that they are parsed, not
+        // refused for their size.
+        let receiver = Receiver::new(Secrets::single(SECRET)).body_limit(8 * 1024 * 1024);
+        let mut harness = harness(receiver).await;
+        let mut handed_on = 0;
+        for (name, body) in bodies() {
+            let signature = webhook::sign(SECRET, &body);
+            let response = post(&harness.url, body.clone(), Some(&signature)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{name}");
+            handed_on += 1;
+            let delivery = harness.events.recv().await.expect("handed on");
+            assert_eq!(&delivery.body[..], &body[..], "{name}: the bytes are kept");
+            assert!(delivery.event.is_err(), "{name}: not an event");
+        }
+        assert_eq!(harness.calls.load(Ordering::SeqCst), handed_on);
+
+        // Still up: a valid event after them.
+        let valid = REFERENCE_BODY;
+        let signature = webhook::sign(SECRET, valid);
+        let response = post(&harness.url, valid, Some(&signature)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let delivery = harness.events.recv().await.expect("handed on");
+        assert_eq!(
+            delivery.event.expect("parses").event(),
+            "messages_delivered"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deep_body_over_the_size_limit_is_refused_for_its_size() {
+        let mut harness = harness(Receiver::new(Secrets::single(SECRET))).await;
+        let body = crate::deep::body(
+            1_000_000,
+            crate::deep::Nesting::Mixed,
+            crate::deep::Place::UnionPayload,
+        );
+        assert!(body.len() > DEFAULT_BODY_LIMIT);
+        let signature = webhook::sign(SECRET, &body);
+        let response = post(&harness.url, body, Some(&signature)).await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let signature = webhook::sign(SECRET, REFERENCE_BODY);
+        let response = post(&harness.url, REFERENCE_BODY, Some(&signature)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            harness
+                .events
+                .recv()
+                .await
+                .expect("handed on")
+                .event
+                .is_ok()
+        );
+    }
+}

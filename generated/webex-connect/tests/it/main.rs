@@ -4,6 +4,7 @@
 
 mod auth;
 mod builders;
+mod deep;
 mod notification;
 #[cfg(feature = "axum")]
 mod receiver;

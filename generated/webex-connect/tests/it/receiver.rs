@@ -244,3 +244,23 @@ async fn serve_closes_a_connection_whose_headers_stall() {
     assert!(elapsed >= bound, "closed after {elapsed:?}");
     assert_eq!(post(address, NOTIFICATION).await.status(), StatusCode::OK);
 }
+
+/// Every deep notification posted to one receiver: each is answered (it is
+/// JSON, so kept with its error, not refused) and the same process then
+/// serves a valid notification.
+#[tokio::test]
+async fn notifications_nested_a_million_deep_are_answered_and_the_next_is_served() {
+    let receiver = Receiver::new(Notifications).body_limit(8 * 1024 * 1024);
+    let mut harness = harness(receiver).await;
+    for (name, body) in crate::deep::bodies() {
+        let response = post(harness.address, body.clone()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        let delivery = harness.deliveries.recv().await.expect("delivered");
+        assert_eq!(delivery.body, body, "{name}: the bytes are kept");
+        assert!(delivery.notification.is_err(), "{name}");
+    }
+    let response = post(harness.address, NOTIFICATION).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let delivery = harness.deliveries.recv().await.expect("delivered");
+    assert!(delivery.notification.is_ok());
+}

@@ -40,7 +40,7 @@ async fn unknown_ids_are_404_and_wrong_methods_405_with_allow() {
     let (status, _, body) = send(amio(&sim, Method::GET, "/nothing/here")).await;
     assert_eq!(status, 404);
     error_details(404, &body);
-    let seeded = simulator::SEEDED_CHANNEL_ID;
+    let seeded = messaging_simulator::SEEDED_CHANNEL_ID;
     let path = format!("/channels/{seeded}/contacts/999/messages");
     let (status, _, body) = send(amio(&sim, Method::GET, &path)).await;
     assert_eq!(status, 404, "{body}");
@@ -95,7 +95,7 @@ async fn a_request_the_spec_refuses_is_422_naming_each_field() {
     assert_eq!(status, 400, "{answer}");
     assert_eq!(error_details(400, &answer)[0]["field"], "max");
     // A nullable property may be null, a plain one may not.
-    let seeded = simulator::SEEDED_CHANNEL_ID;
+    let seeded = messaging_simulator::SEEDED_CHANNEL_ID;
     let path = format!("/channels/{seeded}");
     let (status, _, _) =
         send(amio(&sim, Method::PATCH, &path).json(&json!({"webhook": null}))).await;
@@ -134,7 +134,7 @@ async fn bodies_that_are_not_one_json_document_are_400_and_big_ones_413() {
     error_details(413, &answer);
 }
 
-async fn create(sim: &simulator::Running, body: Value) -> (Value, String) {
+async fn create(sim: &messaging_simulator::Running, body: Value) -> (Value, String) {
     let (status, headers, channel) = send(amio(sim, Method::POST, "/channels").json(&body)).await;
     assert_eq!(status, 201, "{channel}");
     let location = headers["location"].to_str().unwrap().to_owned();
@@ -163,7 +163,7 @@ async fn channels_are_created_read_listed_patched_and_deleted() {
     let (status, headers, list) = send(amio(&sim, Method::GET, "/channels")).await;
     assert_eq!(status, 200);
     assert_eq!(headers["x-total-count"], "2");
-    assert_eq!(list[0]["id"], simulator::SEEDED_CHANNEL_ID);
+    assert_eq!(list[0]["id"], messaging_simulator::SEEDED_CHANNEL_ID);
     assert_eq!(list[1]["id"], id.as_str());
     let (_, headers, page) = send(amio(&sim, Method::GET, "/channels?max=1&offset=1")).await;
     assert_eq!(headers["x-total-count"], "2");
@@ -291,7 +291,7 @@ async fn sends_create_contacts_by_phone_number_and_user_ref_and_are_listed() {
 async fn the_seeded_test_channel_accepts_sends_without_delivering_them() {
     let sim = start(|_| {}).await;
     let send_body = json!({
-        "channel": {"id": simulator::SEEDED_CHANNEL_ID},
+        "channel": {"id": messaging_simulator::SEEDED_CHANNEL_ID},
         "contact": {"phone_number": "+1 (555) 857-6309"},
         "content": {"type": "text", "payload": "Hello world!"},
     });
@@ -300,12 +300,12 @@ async fn the_seeded_test_channel_accepts_sends_without_delivering_them() {
     // The spec's example number is the seeded contact (mobile_send_message_response).
     assert_eq!(
         sent["contact"],
-        json!({"id": simulator::SEEDED_CONTACT_ID, "phone_number": simulator::SEEDED_PHONE_NUMBER})
+        json!({"id": messaging_simulator::SEEDED_CONTACT_ID, "phone_number": messaging_simulator::SEEDED_PHONE_NUMBER})
     );
     let path = format!(
         "/channels/{}/contacts/{}/messages",
-        simulator::SEEDED_CHANNEL_ID,
-        simulator::SEEDED_CONTACT_ID
+        messaging_simulator::SEEDED_CHANNEL_ID,
+        messaging_simulator::SEEDED_CONTACT_ID
     );
     let (_, _, messages) = send(amio(&sim, Method::GET, &path)).await;
     assert_eq!(messages[0]["delivered"], Value::Null);
@@ -329,7 +329,10 @@ async fn settings_are_patched_with_null_deleting_and_exist_only_where_documented
     let delete = json!({"get_started_button": null, "domains_whitelist": null});
     let (_, _, settings) = send(amio(&sim, Method::PATCH, &path).json(&delete)).await;
     assert_eq!(settings, json!({"domains_whitelist": null}));
-    let mobile = format!("/channels/{}/settings", simulator::SEEDED_CHANNEL_ID);
+    let mobile = format!(
+        "/channels/{}/settings",
+        messaging_simulator::SEEDED_CHANNEL_ID
+    );
     let (status, _, answer) = send(amio(&sim, Method::GET, &mobile)).await;
     assert_eq!(status, 422);
     error_details(422, &answer);
@@ -346,7 +349,7 @@ async fn notifications_go_to_known_contacts_and_messages_read_marks_received_mes
     .await;
     assert_eq!(channel["facebook_page"]["access_token"], "***");
     let channel_id = channel["id"].as_str().unwrap();
-    let remote = simulator::cli::Remote {
+    let remote = messaging_simulator::cli::Remote {
         url: sim.base_url(),
         token: TOKEN.to_owned(),
     };
@@ -382,10 +385,10 @@ async fn notifications_go_to_known_contacts_and_messages_read_marks_received_mes
 /// simulator's answer has a documented status and fits its schema.
 #[tokio::test]
 async fn every_example_request_gets_a_documented_answer_that_fits_its_schema() {
-    use conformance::spec::Shape;
-    let suite = conformance::suite::Suite::from_text(
-        conformance::api::Api::Amio,
-        simulator::AMIO_SPEC.to_owned(),
+    use messaging_openapi::spec::Shape;
+    let suite = messaging_openapi::Document::from_text(
+        "spec/amio.yaml",
+        messaging_simulator::AMIO_SPEC.to_owned(),
     )
     .unwrap();
     let mut checked = 0;

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::support::{http, start};
 
-async fn post(sim: &simulator::Running, key: Option<&str>, body: &str) -> Value {
+async fn post(sim: &messaging_simulator::Running, key: Option<&str>, body: &str) -> Value {
     let mut request = http()
         .post(format!("{}/resources/v1/messaging", sim.base_url()))
         .header("content-type", "application/json")
@@ -25,7 +25,7 @@ fn code(answer: &Value) -> &str {
     answer["response"]["code"].as_str().unwrap_or_default()
 }
 
-const KEY: &str = simulator::DEFAULT_SERVICE_KEY;
+const KEY: &str = messaging_simulator::DEFAULT_SERVICE_KEY;
 
 #[tokio::test]
 async fn refusals_carry_the_documented_codes() {
@@ -56,9 +56,9 @@ async fn refusals_carry_the_documented_codes() {
         json!({"deliverychannel": "sms", "channels": {}, "destination": many}).to_string();
     assert_eq!(code(&post(&sim, Some(KEY), &too_many).await), "7009");
     // A JWT wins over the key; it must verify.
-    let jwt = simulator::sign_jwt(
-        simulator::DEFAULT_SERVICE_ID,
-        simulator::DEFAULT_SERVICE_SECRET,
+    let jwt = messaging_simulator::sign_jwt(
+        messaging_simulator::DEFAULT_SERVICE_ID,
+        messaging_simulator::DEFAULT_SERVICE_SECRET,
         None,
     );
     let answer = http()
@@ -73,7 +73,11 @@ async fn refusals_carry_the_documented_codes() {
         .await
         .unwrap();
     assert_eq!(answer["response"][0]["code"], "1001", "{answer}");
-    let forged = simulator::sign_jwt(simulator::DEFAULT_SERVICE_ID, "not the secret", None);
+    let forged = messaging_simulator::sign_jwt(
+        messaging_simulator::DEFAULT_SERVICE_ID,
+        "not the secret",
+        None,
+    );
     let answer = http()
         .post(format!("{}/resources/v1/messaging", sim.base_url()))
         .bearer_auth(&forged)
@@ -92,7 +96,9 @@ async fn refusals_carry_the_documented_codes() {
 async fn the_client_sends_and_a_delivery_notification_follows_for_each_recipient() {
     let sim = start(|_| {}).await;
     let (lines, mut printed) = mpsc::unbounded_channel();
-    let listener = simulator::cli::listen(0, "unused", lines).await.unwrap();
+    let listener = messaging_simulator::cli::listen(0, "unused", lines)
+        .await
+        .unwrap();
     let notifyurl = format!("http://{}/webex", listener.addr);
     let client = webex_connect::Client::builder()
         .base_url(sim.base_url())
@@ -155,7 +161,9 @@ async fn the_client_sends_and_a_delivery_notification_follows_for_each_recipient
 async fn an_expiry_in_the_past_is_notified_as_expired() {
     let sim = start(|_| {}).await;
     let (lines, mut printed) = mpsc::unbounded_channel();
-    let listener = simulator::cli::listen(0, "unused", lines).await.unwrap();
+    let listener = messaging_simulator::cli::listen(0, "unused", lines)
+        .await
+        .unwrap();
     let body = json!({
         "deliverychannel": "sms", "channels": {"sms": {"text": "late"}},
         "destination": [{"msisdn": ["+447700900123"]}],

@@ -15,9 +15,8 @@ use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
 use base64::Engine as _;
-use conformance::api::Api;
-use conformance::suite::Suite;
 use hmac::{KeyInit, Mac};
+use messaging_openapi::Document;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
@@ -56,7 +55,7 @@ pub(crate) struct Credentials {
 /// The Webex Connect spec, its route, and what the answers are made of.
 #[derive(Debug)]
 pub(crate) struct Webex {
-    pub(crate) suite: Suite,
+    pub(crate) suite: Document,
     pub(crate) routes: Routes,
     /// The description of each documented code, from the response examples.
     descriptions: BTreeMap<String, String>,
@@ -67,7 +66,10 @@ pub(crate) struct Webex {
 
 impl Webex {
     pub(crate) fn new() -> Result<Self, String> {
-        let suite = Suite::from_text(Api::WebexConnect, crate::WEBEX_CONNECT_SPEC.to_owned())?;
+        let suite = Document::from_text(
+            "spec/webex-connect.yaml",
+            crate::WEBEX_CONNECT_SPEC.to_owned(),
+        )?;
         let routes = Routes::new(&suite, OPERATIONS)?;
         let operation = suite.require_operation("send_message")?;
         let mut descriptions = BTreeMap::new();
@@ -98,7 +100,7 @@ impl Webex {
                 .ok_or_else(|| {
                     format!(
                         "{}: no delivery notification example with code {code}",
-                        suite.api.spec_path()
+                        suite.path
                     )
                 })
         };
@@ -108,7 +110,7 @@ impl Webex {
             if !descriptions.contains_key(code) {
                 return Err(format!(
                     "{}: no response example with code {code}",
-                    suite.api.spec_path()
+                    suite.path
                 ));
             }
         }

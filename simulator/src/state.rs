@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use conformance::schema::Schemas;
-use conformance::spec::Shape;
+use messaging_openapi::schema::Schemas;
+use messaging_openapi::spec::Shape;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 

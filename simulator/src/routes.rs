@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use axum::http::Method;
-use conformance::schema::Schemas;
-use conformance::spec::Shape;
-use conformance::suite::Suite;
+use messaging_openapi::Document;
+use messaging_openapi::schema::Schemas;
+use messaging_openapi::spec::Shape;
 use serde_json::Value;
 
 /// One problem with a request, as the API reports it: the field at fault
@@ -166,7 +166,7 @@ impl Routes {
     /// The routes of every operation of `suite`; an error names each
     /// operation `handled` does not list (an operation the simulator cannot
     /// answer is refused at start, never a 404 at run time).
-    pub(crate) fn new(suite: &Suite, handled: &[&str]) -> Result<Self, String> {
+    pub(crate) fn new(suite: &Document, handled: &[&str]) -> Result<Self, String> {
         let mut routes = Vec::new();
         let mut missing = Vec::new();
         for operation in &suite.operations {
@@ -217,7 +217,7 @@ impl Routes {
         if !missing.is_empty() {
             return Err(format!(
                 "{}: the simulator has no handler for {}",
-                suite.api.spec_path(),
+                suite.path,
                 missing.join(", ")
             ));
         }

@@ -60,7 +60,7 @@ async fn the_hourly_budget_counts_down_then_429_until_the_hour_is_over() {
 
 #[tokio::test]
 async fn the_plans_presets_are_the_documented_ones() {
-    use simulator::Plan;
+    use messaging_simulator::Plan;
     assert_eq!(
         (Plan::Free.requests_per_hour(), Plan::Free.connections()),
         (Some(1000), Some(3))
@@ -226,4 +226,68 @@ async fn a_body_that_never_arrives_is_408() {
         .unwrap();
     let answer = String::from_utf8_lossy(&buffer[..n]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+/// A value nested `depth` deep, arrays and objects taking turns.
+fn deep(depth: usize) -> String {
+    let mut value = String::with_capacity(depth * 6);
+    for level in 0..depth {
+        value.push_str(if level % 2 == 0 { "[" } else { r#"{"k":"# });
+    }
+    value.push('1');
+    for level in (0..depth).rev() {
+        value.push(if level % 2 == 0 { ']' } else { '}' });
+    }
+    value
+}
+
+#[tokio::test]
+async fn request_bodies_nested_a_million_deep_are_refused_and_the_next_is_served() {
+    let sim = start(|c| c.body_limit = 8 * 1024 * 1024).await;
+    for depth in [10_000, 1_000_000] {
+        let value = deep(depth);
+        // Amio: a send whose content is the deep value.
+        let body = format!(
+            r#"{{"channel":{{"id":"1"}},"contact":{{"id":"2"}},"content":{{"type":"text","payload":{value}}}}}"#
+        );
+        let (status, _, answer) =
+            send(amio(&sim, Method::POST, "/messages").body(body.clone())).await;
+        assert_eq!(status, 400, "{depth}: {answer}");
+        let message = error_details(400, &answer)[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            message.contains("deeper than 128 levels"),
+            "{depth}: {message}"
+        );
+        // Webex Connect: the same value as the channels.
+        let webex = format!(
+            r#"{{"deliverychannel":"sms","channels":{value},"destination":[{{"msisdn":["+447700900123"]}}]}}"#
+        );
+        let answer: serde_json::Value = crate::support::http()
+            .post(format!("{}/resources/v1/messaging", sim.base_url()))
+            .header("key", messaging_simulator::DEFAULT_SERVICE_KEY)
+            .header("content-type", "application/json")
+            .body(webex)
+            .send()
+            .await
+            .expect("the simulator answers")
+            .json()
+            .await
+            .expect("a JSON answer");
+        assert_eq!(answer["response"]["code"], "7000", "{depth}: {answer}");
+        // The control endpoints read bodies too.
+        let (status, _, _) = send(
+            crate::support::http()
+                .post(format!("{}/_simulator/inbound", sim.base_url()))
+                .bearer_auth(TOKEN)
+                .body(format!(r#"{{"channel":{value}}}"#)),
+        )
+        .await;
+        assert_eq!(status, 400, "{depth}");
+    }
+    // Still up.
+    let (status, _, _) = send(amio(&sim, Method::GET, "/channels")).await;
+    assert_eq!(status, 200);
 }

@@ -7,12 +7,27 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-/// Parses `bytes` as one JSON document. The error says where it breaks, or
-/// names the key given twice.
+/// Parses `bytes` as one JSON document. The error says where it breaks,
+/// names the key given twice, or says the document nests deeper than the
+/// reading goes (serde_json's recursion limit, the runtime's
+/// `json::MAX_DEPTH`: a request body is untrusted, and no reading of it may
+/// end the process).
 pub fn parse(bytes: &[u8]) -> Result<Value, String> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let Strict(value) = Strict::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
-    deserializer.end().map_err(|e| e.to_string())?;
+    let explain = |error: serde_json::Error| {
+        if bindings_runtime::json::too_deep(bytes, &error) {
+            format!(
+                "the document nests deeper than {} levels at line {} column {}",
+                bindings_runtime::json::MAX_DEPTH,
+                error.line(),
+                error.column()
+            )
+        } else {
+            error.to_string()
+        }
+    };
+    let Strict(value) = Strict::deserialize(&mut deserializer).map_err(explain)?;
+    deserializer.end().map_err(explain)?;
     Ok(value)
 }
 

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use messaging_simulator::{Config, Running};
 use serde_json::Value;
-use simulator::{Config, Running};
 
 /// The token every test simulator accepts.
 pub(crate) const TOKEN: &str = "test-token";
@@ -15,7 +15,7 @@ pub(crate) async fn start(change: impl FnOnce(&mut Config)) -> Running {
     config.quiet = true;
     config.token = TOKEN.to_owned();
     change(&mut config);
-    simulator::start(config)
+    messaging_simulator::start(config)
         .await
         .expect("the simulator starts")
 }

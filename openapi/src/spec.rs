@@ -334,7 +334,7 @@ const METHODS: [&str; 8] = [
 pub fn base_path(spec: &Value) -> String {
     spec.pointer("/servers/0/url")
         .and_then(Value::as_str)
-        .and_then(|url| reqwest::Url::parse(url).ok())
+        .and_then(|url| url::Url::parse(url).ok())
         .map(|url| url.path().trim_end_matches('/').to_owned())
         .unwrap_or_default()
 }

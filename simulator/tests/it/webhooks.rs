@@ -76,7 +76,7 @@ async fn the_amio_client_end_to_end_with_signed_webhooks() {
     let id = channel_id(&channel);
 
     // A contact writes first (Amio Chat contacts start the conversation).
-    let remote = simulator::cli::Remote {
+    let remote = messaging_simulator::cli::Remote {
         url: sim.base_url(),
         token: TOKEN.to_owned(),
     };
@@ -147,7 +147,7 @@ async fn the_amio_client_end_to_end_with_signed_webhooks() {
     eventually(|| {
         sim.deliveries()
             .iter()
-            .all(|d| d.outcome == simulator::Outcome::Delivered)
+            .all(|d| d.outcome == messaging_simulator::Outcome::Delivered)
     })
     .await;
     let deliveries = sim.deliveries();
@@ -164,7 +164,7 @@ async fn the_amio_client_end_to_end_with_signed_webhooks() {
     assert!(
         deliveries
             .iter()
-            .all(|d| d.outcome == simulator::Outcome::Delivered && d.attempts.len() == 1)
+            .all(|d| d.outcome == messaging_simulator::Outcome::Delivered && d.attempts.len() == 1)
     );
 }
 
@@ -214,12 +214,12 @@ async fn what_the_simulator_sends_fits_the_spec_and_is_signed_over_the_raw_bytes
         .await
         .unwrap();
     eventually(|| bodies.lock().unwrap().len() == 2).await;
-    let suite = conformance::suite::Suite::from_text(
-        conformance::api::Api::Amio,
-        simulator::AMIO_SPEC.to_owned(),
+    let suite = messaging_openapi::Document::from_text(
+        "spec/amio.yaml",
+        messaging_simulator::AMIO_SPEC.to_owned(),
     )
     .unwrap();
-    let shape = conformance::spec::webhook_shape(&suite.spec).unwrap();
+    let shape = messaging_openapi::spec::webhook_shape(&suite.spec).unwrap();
     for (signature, body) in bodies.lock().unwrap().iter() {
         amio::webhook::verify(secret.as_bytes(), body, signature.as_deref()).unwrap();
         assert!(amio::webhook::verify(b"another secret", body, signature.as_deref()).is_err());
@@ -262,7 +262,7 @@ async fn failed_deliveries_are_retried_on_amios_schedule_then_discarded() {
         .json()
         .await
         .unwrap();
-    let remote = simulator::cli::Remote {
+    let remote = messaging_simulator::cli::Remote {
         url: sim.base_url(),
         token: TOKEN.to_owned(),
     };
@@ -273,13 +273,13 @@ async fn failed_deliveries_are_retried_on_amios_schedule_then_discarded() {
     eventually(|| {
         sim.deliveries()
             .first()
-            .is_some_and(|d| d.outcome == simulator::Outcome::Discarded)
+            .is_some_and(|d| d.outcome == messaging_simulator::Outcome::Discarded)
     })
     .await;
     let delivery = &sim.deliveries()[0];
     assert_eq!(
         delivery.attempts.len(),
-        1 + simulator::REDELIVERY_MINUTES.len()
+        1 + messaging_simulator::REDELIVERY_MINUTES.len()
     );
     assert!(delivery.attempts.iter().all(|a| a.status == Some(503)));
     let hits = hits.lock().unwrap().clone();
@@ -287,7 +287,7 @@ async fn failed_deliveries_are_retried_on_amios_schedule_then_discarded() {
     // Each gap is at least its scheduled minutes (1 ms each), and the gaps
     // grow as the schedule does.
     let gaps: Vec<Duration> = hits.windows(2).map(|w| w[1] - w[0]).collect();
-    for (gap, minutes) in gaps.iter().zip(simulator::REDELIVERY_MINUTES) {
+    for (gap, minutes) in gaps.iter().zip(messaging_simulator::REDELIVERY_MINUTES) {
         assert!(*gap >= Duration::from_millis(minutes), "{gaps:?}");
     }
     assert!(gaps[5] > gaps[0] * 4, "{gaps:?}");
@@ -347,7 +347,7 @@ async fn a_receiver_that_fails_once_gets_the_event_again_after_a_minute() {
         .await
         .unwrap();
     let started = Instant::now();
-    simulator::cli::Remote {
+    messaging_simulator::cli::Remote {
         url: sim.base_url(),
         token: TOKEN.to_owned(),
     }
@@ -356,9 +356,9 @@ async fn a_receiver_that_fails_once_gets_the_event_again_after_a_minute() {
     .unwrap();
     assert!(matches!(next(&mut events).await, Event::MessageReceived(_)));
     assert!(started.elapsed() >= Duration::from_millis(100));
-    eventually(|| sim.deliveries()[0].outcome == simulator::Outcome::Delivered).await;
+    eventually(|| sim.deliveries()[0].outcome == messaging_simulator::Outcome::Delivered).await;
     let delivery = &sim.deliveries()[0];
-    assert_eq!(delivery.outcome, simulator::Outcome::Delivered);
+    assert_eq!(delivery.outcome, messaging_simulator::Outcome::Delivered);
     let statuses: Vec<Option<u16>> = delivery.attempts.iter().map(|a| a.status).collect();
     assert_eq!(statuses, [Some(500), Some(200)]);
 }

@@ -9,8 +9,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
-use conformance::api::Api;
-use conformance::suite::Suite;
+use messaging_openapi::Document;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -32,14 +31,14 @@ pub struct WebhookExample {
 /// delivery notifications.
 pub fn webhook_examples() -> Result<Vec<WebhookExample>, String> {
     let mut examples = Vec::new();
-    for (api, text) in [
-        (Api::Amio, crate::AMIO_SPEC),
-        (Api::WebexConnect, crate::WEBEX_CONNECT_SPEC),
+    for (amio, path, text) in [
+        (true, "spec/amio.yaml", crate::AMIO_SPEC),
+        (false, "spec/webex-connect.yaml", crate::WEBEX_CONNECT_SPEC),
     ] {
-        let suite = Suite::from_text(api, text.to_owned())?;
+        let suite = Document::from_text(path, text.to_owned())?;
         for example in suite.webhook_examples() {
-            let (event, signed) = match api {
-                Api::Amio => (
+            let (event, signed) = match amio {
+                true => (
                     example
                         .value
                         .get("event")
@@ -48,7 +47,7 @@ pub fn webhook_examples() -> Result<Vec<WebhookExample>, String> {
                         .to_owned(),
                     true,
                 ),
-                _ => ("delivery_notification".to_owned(), false),
+                false => ("delivery_notification".to_owned(), false),
             };
             examples.push(WebhookExample {
                 name: example.name.clone(),

@@ -1,7 +1,7 @@
 //! Requests per second on loopback: 16 concurrent clients (each with its own
 //! connection), each sending requests one after another to a simulator in
 //! the same process. Divan reports the throughput in items (requests) per
-//! second. `cargo bench -p simulator`.
+//! second. `cargo bench -p messaging-simulator`.
 
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ fn main() {
 
 struct Load {
     runtime: tokio::runtime::Runtime,
-    _simulator: simulator::Running,
+    _simulator: messaging_simulator::Running,
     base: String,
     clients: Vec<reqwest::Client>,
 }
@@ -28,11 +28,11 @@ fn load() -> Load {
         .build()
         .unwrap();
     let sim = runtime.block_on(async {
-        let mut config = simulator::Config::default();
+        let mut config = messaging_simulator::Config::default();
         config.port = 0;
         config.quiet = true;
-        config.plan = simulator::Plan::Enterprise;
-        simulator::start(config).await.unwrap()
+        config.plan = messaging_simulator::Plan::Enterprise;
+        messaging_simulator::start(config).await.unwrap()
     });
     Load {
         base: sim.amio_base_url(),
@@ -66,7 +66,7 @@ fn run(bencher: Bencher, request: fn(&reqwest::Client, &str) -> reqwest::Request
                         tokio::spawn(async move {
                             for _ in 0..REQUESTS_PER_CLIENT {
                                 let response = request(&client, &base)
-                                    .bearer_auth(simulator::DEFAULT_TOKEN)
+                                    .bearer_auth(messaging_simulator::DEFAULT_TOKEN)
                                     .send()
                                     .await
                                     .unwrap();
@@ -87,7 +87,10 @@ fn run(bencher: Bencher, request: fn(&reqwest::Client, &str) -> reqwest::Request
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn get_channel_16_clients(bencher: Bencher) {
     run(bencher, |client, base| {
-        client.get(format!("{base}/channels/{}", simulator::SEEDED_CHANNEL_ID))
+        client.get(format!(
+            "{base}/channels/{}",
+            messaging_simulator::SEEDED_CHANNEL_ID
+        ))
     });
 }
 
@@ -99,7 +102,7 @@ fn send_message_16_clients(bencher: Bencher) {
         client
             .post(format!("{base}/messages"))
             .json(&serde_json::json!({
-                "channel": {"id": simulator::SEEDED_CHANNEL_ID},
+                "channel": {"id": messaging_simulator::SEEDED_CHANNEL_ID},
                 "contact": {"phone_number": "+1 (555) 857-6309"},
                 "content": {"type": "text", "payload": "Hello world!"},
             }))

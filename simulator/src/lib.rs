@@ -5,7 +5,8 @@
 //! [`start`] runs the server of a [`Config`] and gives a [`Running`]
 //! simulator; [`cli`] holds what the `trigger`, `inbound`, `read` and
 //! `listen` subcommands do. Requests are matched and checked against the
-//! specs (the conformance suite's loading and JSON-Schema validation) before
+//! specs (`messaging-openapi`'s loading and JSON-Schema validation, which the
+//! conformance suite uses too) before
 //! a handler of the operation sees them.
 
 mod amio;
@@ -47,11 +48,12 @@ pub const DEFAULT_SERVICE_SECRET: &str = "simulator-service-secret";
 /// The port the simulator listens on unless `--port` says otherwise.
 pub const DEFAULT_PORT: u16 = 4010;
 
-/// The Amio spec the simulator serves, as it was built.
-pub const AMIO_SPEC: &str = include_str!("../../../spec/amio.yaml");
+/// The Amio spec the simulator serves, as it was built (`spec/amio.yaml`).
+pub const AMIO_SPEC: &str = include_str!("../spec/amio.yaml");
 
-/// The Webex Connect spec the simulator serves, as it was built.
-pub const WEBEX_CONNECT_SPEC: &str = include_str!("../../../spec/webex-connect.yaml");
+/// The Webex Connect spec the simulator serves, as it was built
+/// (`spec/webex-connect.yaml`).
+pub const WEBEX_CONNECT_SPEC: &str = include_str!("../spec/webex-connect.yaml");
 
 /// The time now, as Amio writes it (`2016-10-06T13:42:48.123Z`).
 pub(crate) fn now() -> String {

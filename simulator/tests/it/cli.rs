@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use simulator::cli::{Trigger, listen, trigger, webhook_examples};
+use messaging_simulator::cli::{Trigger, listen, trigger, webhook_examples};
 use tokio::sync::mpsc;
 
 async fn line(lines: &mut mpsc::UnboundedReceiver<String>) -> String {

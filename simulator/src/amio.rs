@@ -7,8 +7,7 @@
 
 use axum::http::StatusCode;
 use axum::http::header::{HeaderName, LOCATION};
-use conformance::api::Api;
-use conformance::suite::Suite;
+use messaging_openapi::Document;
 use serde_json::{Map, Value, json};
 
 use crate::http::Reply;
@@ -44,7 +43,7 @@ const TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");
 /// The Amio spec, its routes, and what the handlers read from it.
 #[derive(Debug)]
 pub(crate) struct Amio {
-    pub(crate) suite: Suite,
+    pub(crate) suite: Document,
     pub(crate) routes: Routes,
     /// The properties of `CreateChannelRequest`: what a channel keeps.
     create_properties: Vec<String>,
@@ -52,18 +51,18 @@ pub(crate) struct Amio {
     update_properties: Vec<String>,
 }
 
-fn properties(suite: &Suite, schema: &str) -> Result<Vec<String>, String> {
+fn properties(suite: &Document, schema: &str) -> Result<Vec<String>, String> {
     suite
         .spec
         .pointer(&format!("/components/schemas/{schema}/properties"))
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
-        .ok_or_else(|| format!("{}: no schema {schema}", suite.api.spec_path()))
+        .ok_or_else(|| format!("{}: no schema {schema}", suite.path))
 }
 
 impl Amio {
     pub(crate) fn new() -> Result<Self, String> {
-        let suite = Suite::from_text(Api::Amio, crate::AMIO_SPEC.to_owned())?;
+        let suite = Document::from_text("spec/amio.yaml", crate::AMIO_SPEC.to_owned())?;
         Ok(Self {
             routes: Routes::new(&suite, OPERATIONS)?,
             create_properties: properties(&suite, "CreateChannelRequest")?,

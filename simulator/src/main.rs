@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use simulator::cli::{self, Remote, Trigger};
-use simulator::{Config, Plan};
+use messaging_simulator::cli::{self, Remote, Trigger};
+use messaging_simulator::{Config, Plan};
 
 fn command() -> Command {
     let remote = [
@@ -20,7 +20,7 @@ fn command() -> Command {
         Arg::new("token")
             .long("token")
             .value_name("T")
-            .default_value(simulator::DEFAULT_TOKEN)
+            .default_value(messaging_simulator::DEFAULT_TOKEN)
             .help("its access token"),
         Arg::new("channel")
             .long("channel")
@@ -33,16 +33,16 @@ fn command() -> Command {
             .required(true)
             .help("the contact (created if new)"),
     ];
-    Command::new("simulator")
+    Command::new("messaging-simulator")
         .about("A local, stateful Amio and Webex Connect on 127.0.0.1, and a CLI to fire webhooks.")
         .after_help("Without a subcommand it serves both APIs until Ctrl-C (the state is written then, with --state).")
         .args_conflicts_with_subcommands(true)
         .arg(Arg::new("port").long("port").value_name("PORT").value_parser(value_parser!(u16)).default_value("4010").help("the port on 127.0.0.1 (0: any free one)"))
         .arg(Arg::new("state").long("state").value_name("FILE").value_parser(value_parser!(PathBuf)).help("load the state from FILE on start, write it there on exit (atomically)"))
-        .arg(Arg::new("token").long("token").value_name("T").default_value(simulator::DEFAULT_TOKEN).help("the Amio access token accepted"))
-        .arg(Arg::new("service-key").long("service-key").value_name("K").default_value(simulator::DEFAULT_SERVICE_KEY).help("the Webex Connect service key accepted"))
-        .arg(Arg::new("service-id").long("service-id").value_name("ID").default_value(simulator::DEFAULT_SERVICE_ID).help("the `iss` of a Webex Connect JWT"))
-        .arg(Arg::new("service-secret").long("service-secret").value_name("S").default_value(simulator::DEFAULT_SERVICE_SECRET).help("the secret Webex Connect JWTs are signed with (HS256)"))
+        .arg(Arg::new("token").long("token").value_name("T").default_value(messaging_simulator::DEFAULT_TOKEN).help("the Amio access token accepted"))
+        .arg(Arg::new("service-key").long("service-key").value_name("K").default_value(messaging_simulator::DEFAULT_SERVICE_KEY).help("the Webex Connect service key accepted"))
+        .arg(Arg::new("service-id").long("service-id").value_name("ID").default_value(messaging_simulator::DEFAULT_SERVICE_ID).help("the `iss` of a Webex Connect JWT"))
+        .arg(Arg::new("service-secret").long("service-secret").value_name("S").default_value(messaging_simulator::DEFAULT_SERVICE_SECRET).help("the secret Webex Connect JWTs are signed with (HS256)"))
         .arg(Arg::new("plan").long("plan").value_name("PLAN").default_value("developer").help("the Amio plan whose limits apply: free (1000/hour, 3 connections), developer (2000/hour, 10), enterprise (none)"))
         .arg(Arg::new("rate-limit").long("rate-limit").value_name("N").value_parser(value_parser!(u64)).help("requests per hour, instead of the plan's"))
         .arg(Arg::new("connections").long("connections").value_name("N").value_parser(value_parser!(usize)).help("simultaneous connections, instead of the plan's"))
@@ -94,7 +94,7 @@ async fn serve(matches: &ArgMatches) -> Result<(), String> {
     config.port = matches
         .get_one::<u16>("port")
         .copied()
-        .unwrap_or(simulator::DEFAULT_PORT);
+        .unwrap_or(messaging_simulator::DEFAULT_PORT);
     config.state_file = matches.get_one::<PathBuf>("state").cloned();
     config.token = string(matches, "token");
     config.service_key = string(matches, "service-key");
@@ -107,7 +107,9 @@ async fn serve(matches: &ArgMatches) -> Result<(), String> {
     config.fault_rate = matches.get_one::<f64>("fault-rate").copied().unwrap_or(0.1);
     config.time_scale = matches.get_one::<f64>("time-scale").copied().unwrap_or(1.0);
     config.quiet = matches.get_flag("quiet");
-    let running = simulator::start(config).await.map_err(|e| e.to_string())?;
+    let running = messaging_simulator::start(config)
+        .await
+        .map_err(|e| e.to_string())?;
     say(&running.banner());
     wait_for_signal().await;
     running.shutdown().await.map_err(|e| e.to_string())?;

@@ -356,8 +356,8 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Turns a JSON pointer (`/a/0/b`) into the path notation of
-/// [`crate::shared::compare`] (`$.a[0].b`), reading `value` to tell indices from keys.
+/// Turns a JSON pointer (`/a/0/b`) into the path notation of the
+/// conformance suite's judge (`$.a[0].b`), reading `value` to tell indices from keys.
 pub fn json_path(value: &Value, pointer: &str) -> String {
     let mut path = String::from("$");
     let mut at = Some(value);

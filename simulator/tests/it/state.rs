@@ -54,10 +54,13 @@ async fn a_file_that_is_not_a_state_is_refused_and_left_alone() {
         ),
     ] {
         std::fs::write(&file, content).unwrap();
-        let mut config = simulator::Config::default();
+        let mut config = messaging_simulator::Config::default();
         config.port = 0;
         config.state_file = Some(file.clone());
-        let error = simulator::start(config).await.unwrap_err().to_string();
+        let error = messaging_simulator::start(config)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(error.contains(expected), "{error}");
         assert!(error.contains("state.json"), "{error}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), content);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode};
-use conformance::spec::Shape;
+use messaging_openapi::spec::Shape;
 use serde_json::{Value, json};
 
 use crate::amio::event;
