@@ -219,8 +219,16 @@ fn skip_string(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
     let mut at = at + 1;
     let mut escaped = false;
     loop {
-        // To the next byte that ends the run, eight bytes at a time.
-        while let Some(word) = bytes.get(at..at + 8) {
+        // To the next byte that ends the run, eight bytes at a time; past
+        // two clean words (a long text), 32 bytes at a time first.
+        let mut clean = 0_u32;
+        loop {
+            if clean >= 2 {
+                at = clean_chunks(bytes, at);
+            }
+            let Some(word) = bytes.get(at..at + 8) else {
+                break;
+            };
             let Ok(word) = <[u8; 8]>::try_from(word) else {
                 break;
             };
@@ -230,6 +238,7 @@ fn skip_string(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
                 break;
             }
             at += 8;
+            clean += 1;
         }
         let byte = *bytes.get(at)?;
         at += 1;
@@ -253,6 +262,22 @@ fn skip_string(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
             _ => {}
         }
     }
+}
+
+/// Past the 32-byte chunks from `at` that hold no byte ending a string run
+/// (see [`special`]).
+fn clean_chunks(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        let (words, _) = chunk.as_chunks::<8>();
+        let found = words
+            .iter()
+            .fold(0, |found, word| found | special(u64::from_le_bytes(*word)));
+        if found != 0 || words.len() != 4 {
+            break;
+        }
+        at += 32;
+    }
+    at
 }
 
 /// Past a key and its colon, the key's opening quote at `at`.
@@ -583,6 +608,61 @@ mod tests {
                 if expected {
                     assert_eq!(found.trailing_zeros() / 8, position as u32);
                 }
+            }
+        }
+    }
+
+    /// Containers past the 64 levels kept in a word are kept too: each
+    /// closes with its own bracket, however deep.
+    #[test]
+    fn skipped_values_nest_past_the_levels_of_a_word() {
+        for depth in [1, 63, 64, 65, 130, 1_000] {
+            let (mut open, mut close) = (String::new(), String::new());
+            for level in 0..depth {
+                if level % 3 == 0 {
+                    open.push_str(r#"{"k":"#);
+                    close.insert(0, '}');
+                } else {
+                    open.push('[');
+                    close.insert(0, ']');
+                }
+            }
+            let value = format!("{open}1{close}");
+            let body = format!(r#"{{"x":{value},"data":{{"channel":{{"id":"A"}}}}}}"#);
+            assert_eq!(channel(&body), Ok(Some("A".to_owned())), "depth {depth}");
+            // The same with two brackets swapped somewhere deep: not JSON.
+            if depth > 2 {
+                let swapped = close.replacen("]}", "}]", 1);
+                let broken =
+                    format!(r#"{{"x":{open}1{swapped},"data":{{"channel":{{"id":"A"}}}}}}"#);
+                if swapped != close {
+                    assert_eq!(channel(&broken), Ok(None), "depth {depth}");
+                    assert!(serde_json::from_str::<serde_json::Value>(&broken).is_err());
+                }
+            }
+        }
+    }
+
+    /// A long string is read 32 bytes at a time: a quote, a backslash or a
+    /// control character at any offset still ends or breaks it there.
+    #[test]
+    fn a_long_string_ends_at_its_first_special_byte_at_any_offset() {
+        for offset in 0..100 {
+            let text = "x".repeat(offset);
+            let ended = format!(r#"{{"x":"{text}","data":{{"channel":{{"id":"A"}}}}}}"#);
+            assert_eq!(channel(&ended), Ok(Some("A".to_owned())), "{offset}");
+            let escaped = format!(r#"{{"x":"{text}\"{text}","data":{{"channel":{{"id":"B"}}}}}}"#);
+            assert_eq!(channel(&escaped), Ok(Some("B".to_owned())), "{offset}");
+            let control = format!(
+                "{{\"x\":\"{text}{}{text}\",\"data\":{{\"channel\":{{\"id\":\"C\"}}}}}}",
+                '\u{1}'
+            );
+            assert_eq!(channel(&control), Ok(None), "{offset}");
+            // A quote inside the run ends the string early: what follows is
+            // not JSON.
+            let cut = format!(r#"{{"x":"{text}"{text}","data":{{"channel":{{"id":"D"}}}}}}"#);
+            if offset > 0 {
+                assert_eq!(channel(&cut), Ok(None), "{offset}");
             }
         }
     }
