@@ -11,12 +11,17 @@
 //! - the request goes out through `Runtime::execute` (credential, limits,
 //!   retries, deadline, redirects refused) instead of progenitor's hooks;
 //! - the operations return the runtime's `Error` and `ResponseValue`, which
-//!   keep progenitor's shape and add typed refusals;
+//!   keep progenitor's shape and add typed refusals; every JSON body is read
+//!   with the crate's `types::UNION_TAGS`, so that a body that does not
+//!   decode names the JSON path of the fault;
 //! - `Client::new`, which would build an HTTP client that follows redirects
 //!   with the credential, is removed: clients are built by each crate's
 //!   `ClientBuilder`, through the generated `Client::from_parts`;
 //!   `Client::base_url` and `Client::with_auth` (another credential, same
 //!   pool) are generated too.
+//!
+//! - with a client feature, everything but the `types` module (the client,
+//!   its imports, the prelude) is behind it.
 //!
 //! Each edit checks the shape it expects and fails with [`Error::Patch`]
 //! naming the operation when progenitor's output changes.
@@ -186,7 +191,38 @@ fn operation(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         return Err("a path parameter is encoded in a way this generator does not know".to_owned());
     }
     drop_api_version(stmts)?;
-    send_through_runtime(stmts)
+    send_through_runtime(stmts)?;
+    let mut reads = ResponseReads::default();
+    for stmt in stmts.iter_mut() {
+        reads.visit_stmt_mut(stmt);
+    }
+    reads.problem.map_or(Ok(()), Err)
+}
+
+/// Rewrites `ResponseValue::from_response(response)` into
+/// `ResponseValue::from_response(response, types::UNION_TAGS)`: the
+/// runtime reads the body with the union tags first when it does not
+/// decode, for the whole JSON path of the fault.
+#[derive(Default)]
+struct ResponseReads {
+    problem: Option<String>,
+}
+
+impl VisitMut for ResponseReads {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        if tokens(&call.func) != "ResponseValue :: from_response" {
+            return;
+        }
+        if call.args.len() == 1 {
+            call.args.push(syn::parse_quote!(types::UNION_TAGS));
+        } else {
+            self.problem = Some(format!(
+                "`ResponseValue::from_response` takes {} arguments here, not one",
+                call.args.len()
+            ));
+        }
+    }
 }
 
 /// Rewrites `encode_path(&x.to_string())` in `format!` arguments into
@@ -331,5 +367,36 @@ fn send_through_runtime(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         let response = self.inner.execute(&self.client, request, &info).await?;
     };
     stmts.splice(at..at + hooks.len(), [send]);
+    Ok(())
+}
+
+/// Puts every top-level item but the `types` module behind
+/// `#[cfg(feature = "<feature>")]`: the types need no HTTP client, the
+/// client and its imports do.
+pub(crate) fn behind_feature(file: &mut File, feature: &str) -> Result<(), Error> {
+    let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = #feature)]);
+    for item in &mut file.items {
+        let attrs = match item {
+            Item::Mod(module) if module.ident == "types" => continue,
+            Item::Mod(module) => &mut module.attrs,
+            Item::Use(item) => &mut item.attrs,
+            Item::Struct(item) => &mut item.attrs,
+            Item::Enum(item) => &mut item.attrs,
+            Item::Impl(item) => &mut item.attrs,
+            Item::Fn(item) => &mut item.attrs,
+            Item::Const(item) => &mut item.attrs,
+            Item::Static(item) => &mut item.attrs,
+            Item::Type(item) => &mut item.attrs,
+            Item::Trait(item) => &mut item.attrs,
+            Item::Macro(item) => &mut item.attrs,
+            other => {
+                return Err(Error::Patch(format!(
+                    "an item the client feature cannot be put on: {}",
+                    tokens(other)
+                )));
+            }
+        };
+        attrs.insert(0, cfg.clone());
+    }
     Ok(())
 }

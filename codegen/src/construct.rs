@@ -27,8 +27,9 @@ use syn::{Fields, File, Item, ItemStruct, Type};
 
 use crate::Error;
 use crate::emit::type_name;
-use crate::patch::{option_inner, types_module, wire_name};
+use crate::patch::{types_module, wire_name};
 use crate::spec::Analysis;
+use crate::syntax::{generic_args, option_inner};
 
 /// What the pass needs from the spec, read from the spec as prepared for
 /// progenitor (union variants no longer hold their tag).
@@ -87,28 +88,6 @@ pub(crate) fn plan(prepared: &mut Value, analysis: &Analysis) -> Plan {
         plan.required.insert(rust_name, (name.to_owned(), required));
     }
     plan
-}
-
-/// The generic arguments of the last segment of a path type named `name`
-/// (`Vec`, `HashMap`, …).
-fn generic_args<'t>(ty: &'t Type, names: &[&str]) -> Option<Vec<&'t Type>> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if !names.iter().any(|n| last.ident == n) {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => Some(
-            args.args
-                .iter()
-                .filter_map(|a| match a {
-                    syn::GenericArgument::Type(inner) => Some(inner),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
 }
 
 /// `HashMap<K, V>`, `BTreeMap<K, V>` or `serde_json::Map<K, V>` → `(K, V)`.

@@ -142,18 +142,17 @@ pub(crate) fn items(analysis: &Analysis) -> Result<TokenStream, Error> {
     for union in &analysis.unions {
         out.extend(union_items(union)?);
     }
-    if !analysis.unions.is_empty() {
-        let tags: BTreeSet<&str> = analysis.unions.iter().map(|u| u.tag.as_str()).collect();
-        let tags = tags.into_iter();
-        out.extend(quote! {
-            /// The tag property of every discriminated union of the spec. A
-            /// reader that wants the whole JSON path of an error puts these
-            /// keys first in each object (see
-            /// `bindings_runtime::json::read`), so that every union
-            /// reads its variant straight from the input.
-            pub const UNION_TAGS: &[&str] = &[#(#tags),*];
-        });
-    }
+    // Written even when empty: every operation reads its responses with it.
+    let tags: BTreeSet<&str> = analysis.unions.iter().map(|u| u.tag.as_str()).collect();
+    let tags = tags.into_iter();
+    out.extend(quote! {
+        /// The tag property of every discriminated union of the spec. A
+        /// reader that wants the whole JSON path of an error puts these
+        /// keys first in each object (see
+        /// `bindings_runtime::json::read`), so that every union
+        /// reads its variant straight from the input.
+        pub const UNION_TAGS: &[&str] = &[#(#tags),*];
+    });
     Ok(out)
 }
 

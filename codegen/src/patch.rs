@@ -8,6 +8,7 @@ use syn::{Fields, File, Item, ItemMod, ItemStruct, LitStr, Type};
 use crate::Error;
 use crate::emit::type_name;
 use crate::spec::TriState;
+use crate::syntax::option_inner;
 
 pub(crate) fn types_module(file: &mut File) -> Result<&mut Vec<Item>, Error> {
     file.items
@@ -65,22 +66,6 @@ pub(crate) fn has_serde_word(field: &syn::Field, word: &str) -> bool {
         });
     }
     found
-}
-
-/// `Option<T>` → `T`.
-pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(inner) => Some(inner),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// Makes each optional nullable property tri-state: `Option<Option<T>>`, where

@@ -3,10 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::REGEN_COMMAND;
 use crate::{DispatchOptions, Error, Options, dispatch, generate, registry};
-
-/// The command that rewrites every target.
-pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
 /// One generated file and the spec it comes from.
 #[derive(Clone, Debug)]
@@ -26,11 +24,15 @@ pub enum Kind {
     Bindings {
         /// The Rust module path of the generated file inside its crate.
         module_path: &'static str,
+        /// The crate's feature the client is behind, if any.
+        client_feature: Option<&'static str>,
     },
     /// A registry of a crate's types for data-driven tests ([`registry`]).
     Registry {
         /// The Rust path of the bindings' `types` module.
         types_path: &'static str,
+        /// The Rust path of the module holding `RoundTripError`.
+        support_path: &'static str,
     },
     /// The `operationId` → client method table of a spec ([`dispatch`]).
     Dispatch(DispatchOptions),
@@ -48,22 +50,34 @@ const fn bindings(spec: &'static str, output: &'static str, module_path: &'stati
     Target {
         spec,
         output,
-        kind: Kind::Bindings { module_path },
+        kind: Kind::Bindings {
+            module_path,
+            client_feature: None,
+        },
+    }
+}
+
+/// An API crate's bindings: the client behind its `client` feature.
+const fn api_bindings(spec: &'static str, output: &'static str) -> Target {
+    Target {
+        spec,
+        output,
+        kind: Kind::Bindings {
+            module_path: "crate::generated",
+            client_feature: Some("client"),
+        },
     }
 }
 
 /// The generated files of this repository.
 pub const TARGETS: &[Target] = &[
-    bindings(
-        "spec/amio.yaml",
-        "generated/amio/src/generated.rs",
-        "crate::generated",
-    ),
+    api_bindings("spec/amio.yaml", "generated/amio/src/generated.rs"),
     Target {
         spec: "spec/amio.yaml",
-        output: "conformance/src/registry/amio.rs",
+        output: "conformance/src/amio/registry.rs",
         kind: Kind::Registry {
             types_path: "amio::types",
+            support_path: "crate::dispatch",
         },
     },
     Target {
@@ -71,16 +85,16 @@ pub const TARGETS: &[Target] = &[
         output: "conformance/src/amio/dispatch.rs",
         kind: Kind::Dispatch(CONFORMANCE_DISPATCH),
     },
-    bindings(
+    api_bindings(
         "spec/webex-connect.yaml",
         "generated/webex-connect/src/generated.rs",
-        "crate::generated",
     ),
     Target {
         spec: "spec/webex-connect.yaml",
-        output: "conformance/src/registry/webex_connect.rs",
+        output: "conformance/src/webex_connect/registry.rs",
         kind: Kind::Registry {
             types_path: "webex_connect::types",
+            support_path: "crate::dispatch",
         },
     },
     Target {
@@ -130,9 +144,22 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Whether the file on disk is exactly the fresh text.
+    /// Whether the file on disk is the fresh text, line endings aside: a
+    /// checkout that writes CRLF (Git's `core.autocrlf` on Windows) is not
+    /// stale. Generated text always ends its lines with LF.
     pub fn is_fresh(&self) -> bool {
-        self.on_disk.as_deref() == Some(self.fresh.as_str())
+        self.on_disk
+            .as_deref()
+            .is_some_and(|on_disk| same_lines(on_disk, &self.fresh))
+    }
+}
+
+/// Whether `on_disk` is `fresh` once every CRLF in it is read as LF.
+fn same_lines(on_disk: &str, fresh: &str) -> bool {
+    if on_disk.contains('\r') {
+        on_disk.replace("\r\n", "\n") == fresh
+    } else {
+        on_disk == fresh
     }
 }
 
@@ -144,15 +171,22 @@ pub fn render(root: &Path, target: &Target) -> Result<Rendered, TargetError> {
         source,
     })?;
     let fresh = match &target.kind {
-        Kind::Bindings { module_path } => {
+        Kind::Bindings {
+            module_path,
+            client_feature,
+        } => {
             let options = Options {
                 module_path: (*module_path).to_owned(),
                 spec_name: target.spec.to_owned(),
                 regen_command: REGEN_COMMAND.to_owned(),
+                client_feature: client_feature.map(str::to_owned),
             };
             generate(&text, &options)
         }
-        Kind::Registry { types_path } => registry(&text, target.spec, types_path),
+        Kind::Registry {
+            types_path,
+            support_path,
+        } => registry(&text, target.spec, types_path, support_path),
         Kind::Dispatch(options) => dispatch(&text, target.spec, options),
     }
     .map_err(|source| TargetError::Generate {
@@ -187,4 +221,31 @@ pub enum TargetError {
         /// What went wrong.
         source: Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(on_disk: Option<&str>) -> Rendered {
+        Rendered {
+            target: TARGETS[0].clone(),
+            fresh: "line one\nline two\n".to_owned(),
+            on_disk: on_disk.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_crlf_checkout_of_fresh_text_is_fresh() {
+        assert!(rendered(Some("line one\nline two\n")).is_fresh());
+        assert!(rendered(Some("line one\r\nline two\r\n")).is_fresh());
+    }
+
+    #[test]
+    fn other_text_or_a_missing_file_is_stale() {
+        assert!(!rendered(Some("line one\r\nline 2\r\n")).is_fresh());
+        assert!(!rendered(Some("line one\rline two\r")).is_fresh());
+        assert!(!rendered(Some("line one\nline two")).is_fresh());
+        assert!(!rendered(None).is_fresh());
+    }
 }

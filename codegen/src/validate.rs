@@ -891,8 +891,7 @@ pub(crate) fn check_before_sending(file: &mut File, roots: &BTreeSet<String>) ->
                 continue;
             }
             let check: syn::Stmt = syn::parse_quote! {
-                #runtime::Validate::validate(body)
-                    .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+                #runtime::Validate::validate(body).map_err(Error::InvalidRequest)?;
             };
             method.block.stmts.insert(0, check);
         }

@@ -155,13 +155,41 @@ paths:
         '204': {description: none}
 ";
 
-    fn generated() -> String {
+    fn generated_with(client_feature: Option<&str>) -> String {
         let options = codegen::Options {
             module_path: "crate::t".to_owned(),
             spec_name: "t.yaml".to_owned(),
             regen_command: "regen".to_owned(),
+            client_feature: client_feature.map(str::to_owned),
         };
         codegen::generate(SPEC, &options).unwrap()
+    }
+
+    fn generated() -> String {
+        generated_with(None)
+    }
+
+    #[test]
+    fn with_a_client_feature_everything_but_the_types_is_behind_it() {
+        let cfg = "#[cfg(feature = \"client\")]";
+        assert!(!generated().contains(cfg));
+        let file: syn::File = syn::parse_str(&generated_with(Some("client"))).unwrap();
+        let mut behind = 0;
+        for item in &file.items {
+            let text = quote::ToTokens::to_token_stream(item).to_string();
+            let gated = text.starts_with("# [cfg (feature = \"client\")]");
+            match item {
+                syn::Item::Mod(module) if module.ident == "types" => {
+                    assert!(!gated, "the types are behind the feature")
+                }
+                _ => {
+                    assert!(gated, "not behind the feature: {text}");
+                    behind += 1;
+                }
+            }
+        }
+        // The imports, the `Client` struct, its impls and the prelude.
+        assert!(behind >= 5, "{behind}");
     }
 
     #[test]

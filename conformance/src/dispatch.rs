@@ -1,4 +1,5 @@
-//! What the dispatch tables share. Each API's table
+//! What the generated tables share: the registries' [`RoundTripError`], and
+//! what the dispatch tables call. Each API's table
 //! (`amio/dispatch.rs`, `webex_connect/dispatch.rs`) is generated from its
 //! spec by `cargo xtask regen`: one arm per `operationId`, calling the client
 //! method named after it with arguments taken from an [`Input`] through
@@ -14,6 +15,65 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// Why a value did not survive its round trip through a generated type
+/// (what each API's generated `registry::round_trip` returns).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RoundTripError {
+    /// The type does not read the value: the JSON path of the fault (`.` for
+    /// the value itself, as serde_path_to_error writes it) and the error.
+    #[error("at {}: {error}", json_path(path))]
+    Read {
+        /// Where, as serde_path_to_error writes it (`a.b[0]`, `.`).
+        path: String,
+        /// The parser's error.
+        error: serde_json::Error,
+    },
+    /// The typed value could not be written back as JSON.
+    #[error("serializing: {0}")]
+    Write(serde_json::Error),
+}
+
+impl RoundTripError {
+    /// From a path-tracking reading's error.
+    pub fn read(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        Self::Read {
+            path: error.path().to_string(),
+            error: error.into_inner(),
+        }
+    }
+
+    /// From a failed serialization.
+    pub fn write(error: serde_json::Error) -> Self {
+        Self::Write(error)
+    }
+
+    /// The same error for the value as element `index` of an array: its path
+    /// gains `[index]` in front.
+    pub fn in_item(self, index: usize) -> Self {
+        match self {
+            Self::Read { path, error } => Self::Read {
+                path: match path.as_str() {
+                    "." => format!("[{index}]"),
+                    _ if path.starts_with('[') => format!("[{index}]{path}"),
+                    _ => format!("[{index}].{path}"),
+                },
+                error,
+            },
+            other => other,
+        }
+    }
+}
+
+/// A serde_path_to_error path as the report writes it: `$`, `$.a.b`, `$[0].a`.
+fn json_path(path: &str) -> String {
+    match path {
+        "." => "$".to_owned(),
+        _ if path.starts_with('[') => format!("${path}"),
+        _ => format!("$.{path}"),
+    }
+}
 
 /// The arguments of one call: parameters by name and the JSON request body.
 #[derive(Clone, Debug, Default, PartialEq)]

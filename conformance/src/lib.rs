@@ -4,19 +4,21 @@
 //!
 //! The tests in `tests/it` and the runner (`src/main.rs`, run by
 //! `cargo xtask conformance`) share this library. One trait,
-//! [`api::ApiUnderTest`], says what an API under test is: its spec, its
+//! [`suite::ApiUnderTest`], says what an API under test is: its spec, its
 //! client behind the dispatch table generated from the spec, what it makes
 //! of a response or a callback, its own areas, its live mode. Each API has
 //! its folder, [`amio`] and [`webex_connect`]; the checks they share are in
 //! [`shared`] (examples, properties, fuzzing, cases, the judge of drift,
 //! the report); [`runner`] puts them together into a
-//! [`shared::report::Report`].
+//! [`shared::report::Report`]. Each API's folder holds all that is its own:
+//! its generated registry of types and dispatch table, its areas, its live
+//! mode.
 
 pub mod amio;
 pub mod api;
 pub mod dispatch;
+pub mod endpoint;
 pub mod mock;
-pub mod registry;
 pub mod runner;
 pub mod shared;
 pub mod suite;
@@ -24,6 +26,27 @@ pub mod suite;
 /// Spec loading and schema validation, shared with the simulator.
 pub use messaging_openapi::{schema, spec};
 pub mod webex_connect;
+
+/// The registries' old place, for code outside this crate that still names
+/// it (the simulator's tests); each now lives in its API's folder.
+#[doc(hidden)]
+pub mod registry {
+    pub use crate::amio::registry as amio;
+    pub use crate::webex_connect::registry as webex_connect;
+}
+
+/// Which implementation checks which API: the one place that names every
+/// API folder. The runner, the tests and the simulator pass an [`api::Api`]
+/// where a [`suite::Suite`] wants its implementation; nothing below the
+/// crate root imports this.
+impl From<api::Api> for &'static dyn suite::ApiUnderTest {
+    fn from(api: api::Api) -> Self {
+        match api {
+            api::Api::Amio => &amio::Amio,
+            api::Api::WebexConnect => &webex_connect::WebexConnect,
+        }
+    }
+}
 
 /// The examples of the repository's README, compiled as doctests. They live
 /// here because this crate depends on every API crate the README shows.

@@ -1,12 +1,22 @@
-//! What every area of the suite starts from: an API's spec, read once.
+//! What every area of the suite starts from: an API's spec, read once, and
+//! the one trait each API implements ([`ApiUnderTest`]): its client (behind
+//! the dispatch table generated from the spec), what it makes of a response
+//! or a callback, its own areas, and its live mode. The shared checks
+//! ([`crate::shared`]) are written against it only.
 
 use std::path::Path;
 
+use futures::future::BoxFuture;
 use serde_json::Value;
 
-use crate::api::{Api, ApiUnderTest};
-use crate::dispatch::Input;
+use crate::api::Api;
+use crate::dispatch::{Input, RoundTripError};
+use crate::endpoint::LiveOptions;
+use crate::mock::{Canned, MockApi};
 use crate::schema::Schemas;
+use crate::shared::case_file::WebhookCase;
+use crate::shared::compare::Drift;
+use crate::shared::report::Area;
 use crate::spec::{self, Example, Operation};
 
 /// The token the suite's clients send to the mock: Amio's access token and
@@ -17,11 +27,13 @@ pub const TEST_TOKEN: &str = "conformance-fake-token-8c1f";
 /// (not even a JWT's three parts): it opens nothing.
 pub const TEST_JWT: &str = "conformance-fake-jwt-5e07";
 
-/// One API's spec, read and prepared for the checks.
-#[derive(Debug)]
+/// One API's spec, read and prepared for the checks, with what the suite
+/// knows about checking it.
 pub struct Suite {
     /// The API.
     pub api: Api,
+    /// Its implementation of the checks.
+    under_test: &'static dyn ApiUnderTest,
     /// The spec's text, for what only the text keeps (key order).
     pub spec_text: String,
     /// The spec as JSON.
@@ -36,24 +48,42 @@ pub struct Suite {
     pub schemas: Schemas,
 }
 
+impl std::fmt::Debug for Suite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Suite")
+            .field("api", &self.api)
+            .field("operations", &self.operations.len())
+            .field("examples", &self.examples.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Suite {
-    /// Reads the spec of `api` under the repository root `root`.
-    pub fn load(root: &Path, api: Api) -> Result<Self, String> {
-        let path = root.join(api.spec_path());
+    /// Reads the spec of the API under test (an [`Api`] will do) under the
+    /// repository root `root`.
+    pub fn load(root: &Path, api: impl Into<&'static dyn ApiUnderTest>) -> Result<Self, String> {
+        let under_test = api.into();
+        let path = root.join(under_test.api().spec_path());
         let spec_text = std::fs::read_to_string(&path)
             .map_err(|e| format!("reading {}: {e}", path.display()))?;
-        Self::from_text(api, spec_text)
+        Self::from_text(under_test, spec_text)
     }
 
-    /// Reads `spec_text` as the spec of `api` (to check a changed spec
-    /// without writing it).
-    pub fn from_text(api: Api, spec_text: String) -> Result<Self, String> {
+    /// Reads `spec_text` as the spec of the API under test (to check a
+    /// changed spec without writing it).
+    pub fn from_text(
+        api: impl Into<&'static dyn ApiUnderTest>,
+        spec_text: String,
+    ) -> Result<Self, String> {
+        let under_test = api.into();
+        let api = under_test.api();
         let spec: Value = serde_yaml::from_str(&spec_text)
             .map_err(|e| format!("parsing {}: {e}", api.spec_path()))?;
         let operations =
             spec::operations(&spec).map_err(|e| format!("{}: {e}", api.spec_path()))?;
         Ok(Self {
             api,
+            under_test,
             base_path: spec::base_path(&spec),
             examples: spec::examples(&spec),
             schemas: Schemas::new(&spec),
@@ -77,12 +107,12 @@ impl Suite {
 
     /// What the suite knows about checking its API.
     pub fn under_test(&self) -> &'static dyn ApiUnderTest {
-        self.api.under_test()
+        self.under_test
     }
 
     /// The round trip of `value` through the type generated for the schema
     /// `schema` (see [`ApiUnderTest::round_trip`]).
-    pub fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, String>> {
+    pub fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, RoundTripError>> {
         self.under_test().round_trip(schema, value)
     }
 
@@ -119,4 +149,74 @@ impl Suite {
             .iter()
             .filter(|e| e.used_at.contains("/callbacks/"))
     }
+}
+
+/// What the client made of a response it was served: its typed reading,
+/// serialized back to JSON, for [`crate::shared::compare::judge`] to compare
+/// with what was served; and the drift only the API knows how to see.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Read {
+    /// The typed body (the success value, or the typed API error) as JSON;
+    /// `None` when the response has no body.
+    pub body: Option<Value>,
+    /// Drift the API's own rules found (Webex Connect: a response code the
+    /// spec does not document).
+    pub drift: Vec<Drift>,
+}
+
+/// A client of a mock, reading the responses the mock serves.
+pub trait Reader: Send + Sync {
+    /// Has the mock serve `canned` to the client calling `operation` with
+    /// `input`, and says what the client made of it. An error is a failure:
+    /// the client could not read the response, or read it as something other
+    /// than what it means (a success for an error status, another code). The
+    /// documented headers of `canned` must read through the typed accessors.
+    fn read<'a>(
+        &'a self,
+        operation: &'a Operation,
+        input: &'a Input,
+        canned: &'a Canned,
+    ) -> BoxFuture<'a, Result<Read, String>>;
+}
+
+/// One API under test. Each [`Suite`] holds the one of its [`Api`].
+pub trait ApiUnderTest: Sync {
+    /// Which API it is.
+    fn api(&self) -> Api;
+
+    /// The registry function of its generated types: a schema name and a JSON
+    /// value in, the value's round trip through the Rust type out; `None`
+    /// when the spec has no such schema.
+    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, RoundTripError>>;
+
+    /// Every `operationId` its dispatch table (generated from the spec) calls.
+    fn dispatch_table(&self) -> &'static [&'static str];
+
+    /// Its own areas against the in-process mock, in report order; the
+    /// shared ones (examples, properties, fuzzing) go around them.
+    fn areas<'a>(&'a self, suite: &'a Suite) -> BoxFuture<'a, Vec<Area>>;
+
+    /// A reader of responses served by `mock`: a client of it, built once.
+    fn reader<'a>(&'a self, suite: &'a Suite, mock: &'a MockApi) -> Box<dyn Reader + 'a>;
+
+    /// Reads a callback body (an Amio webhook, a Webex Connect delivery
+    /// notification) as a receiver built on the bindings does, and gives the
+    /// typed value back as JSON. Amio's body is signed with a test secret and
+    /// verified first.
+    fn read_callback(&self, body: &[u8]) -> Result<Value, String>;
+
+    /// Checks a `webhook` case file (signed callbacks: Amio's), the way a
+    /// user's receiver meets it. The default refuses: the API has none.
+    fn check_webhook_case<'a>(
+        &'a self,
+        suite: &'a Suite,
+        case: &'a WebhookCase,
+    ) -> BoxFuture<'a, Result<Vec<Drift>, String>> {
+        let _ = (suite, case);
+        let api = self.api().name();
+        Box::pin(async move { Err(format!("api `{api}` takes no `webhook` cases")) })
+    }
+
+    /// The checks that are safe on a live endpoint.
+    fn live<'a>(&'a self, suite: &'a Suite, options: &'a LiveOptions) -> BoxFuture<'a, Area>;
 }

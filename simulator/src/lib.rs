@@ -2,7 +2,8 @@
 //!
 //! ## Modules
 //!
-//! [`start`] runs the server of a [`Config`] and gives a [`Running`]
+//! [`Simulator`] is the simulator in a test: [`Simulator::start`] or
+//! [`Simulator::builder`], stopped on drop. [`start`] runs the server of a [`Config`] and gives a [`Running`]
 //! simulator; [`cli`] holds what the `trigger`, `inbound`, `read` and
 //! `listen` subcommands do. Requests are matched and checked against the
 //! specs (`messaging-openapi`'s loading and JSON-Schema validation, which the
@@ -17,12 +18,14 @@ pub mod json;
 mod rate;
 mod routes;
 mod server;
+mod simulator;
 mod state;
 mod webex;
 mod webhooks;
 
 pub use rate::Plan;
 pub use server::{Config, Running, StartError, start};
+pub use simulator::{Builder, Simulator};
 pub use state::{
     FORMAT_VERSION, SEEDED_CHANNEL_ID, SEEDED_CONTACT_ID, SEEDED_PHONE_NUMBER, StateError,
 };

@@ -7,14 +7,22 @@
 //! - `simulate [ARGS]`: run the local Amio and Webex Connect simulator.
 //! - `check-simulator`: check the simulator with the conformance runner and
 //!   Schemathesis.
+//! - `deny`: `cargo deny check` with `deny.toml` (licenses, bans, sources;
+//!   advisories when the database is available).
+//! - `check-imports`: fail on an import circle among the project's modules
+//!   (also a test of this crate, so `cargo test` runs it).
 //! - `bench-webhook [--rounds N] [--core C]`: the webhook bench of `amio`
 //!   beside the Node side, on one pinned core, with their ratios.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(test)]
+mod architecture;
 mod bench;
 mod conformance;
+mod deny;
+mod imports;
 mod lint;
 mod regen;
 mod simulate;
@@ -31,6 +39,9 @@ commands:
                       `cargo xtask simulate --help` for ARGS and subcommands
   check-simulator     check the simulator: the conformance runner's live mode and
                       Schemathesis (installed on first use under target/tools/)
+  check-imports       fail on an import circle among the project's own modules
+  deny                cargo deny check: licenses, duplicate versions, sources, and advisories
+                      when their database is available (installed on first use under target/tools/)
   bench-webhook [--rounds N] [--core C]
                       amio's webhook bench beside the Node SDK's per-event work, on one
                       pinned core (taskset), in alternating rounds; needs node";
@@ -76,6 +87,14 @@ fn main() -> ExitCode {
         Some("check-simulator") => match &args[1..] {
             [] => simulate::check(&root),
             _ => Err(format!("check-simulator takes no arguments\n\n{USAGE}")),
+        },
+        Some("deny") => match &args[1..] {
+            [] => deny::check(&root),
+            _ => Err(format!("deny takes no arguments\n\n{USAGE}")),
+        },
+        Some("check-imports") => match &args[1..] {
+            [] => imports::check(&root),
+            _ => Err(format!("check-imports takes no arguments\n\n{USAGE}")),
         },
         Some("bench-webhook") => bench::run(&root, &args[1..]),
         Some("lint-spec") => match &args[1..] {

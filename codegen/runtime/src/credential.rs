@@ -13,7 +13,8 @@ use std::fmt;
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use crate::build::BuildError;
+use crate::build_error::BuildError;
+pub use crate::build_error::{CredentialProblem, InvalidCredential};
 
 /// A kind of credential, as an API names it: what it is called in messages
 /// and how to give one.
@@ -62,51 +63,6 @@ impl CredentialKind {
         }))
     }
 }
-
-/// What is wrong with a credential.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialProblem {
-    /// It starts or ends with whitespace (a copy-paste accident: it would be
-    /// sent padded).
-    SurroundingWhitespace,
-    /// It has a character outside visible ASCII (`!`..=`~`): a space, a
-    /// control character or a non-ASCII one.
-    NotVisibleAscii,
-}
-
-/// A credential that was refused. Names its kind and the problem, never its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct InvalidCredential {
-    credential: &'static str,
-    problem: CredentialProblem,
-}
-
-impl InvalidCredential {
-    /// What the credential is called (`"access token"`, `"service key"`, ...).
-    pub fn credential(&self) -> &'static str {
-        self.credential
-    }
-
-    /// What is wrong with it.
-    pub fn problem(&self) -> CredentialProblem {
-        self.problem
-    }
-}
-
-impl fmt::Display for InvalidCredential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let problem = match self.problem {
-            CredentialProblem::SurroundingWhitespace => "starts or ends with whitespace",
-            CredentialProblem::NotVisibleAscii => {
-                "has a character other than visible ASCII (a space, a control or a non-ASCII character)"
-            }
-        };
-        write!(f, "the {} {problem}", self.credential)
-    }
-}
-
-impl std::error::Error for InvalidCredential {}
 
 /// Where a checked credential goes on each request. `Debug` shows where,
 /// never the value.

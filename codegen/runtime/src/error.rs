@@ -4,7 +4,10 @@
 //! Both keep `progenitor-client`'s shape (same variants, same methods), so
 //! code written against progenitor's types reads the same. [`Error`] adds the
 //! failures this runtime refuses before or instead of sending, each typed:
-//! [`Error::InvalidPathParameter`], [`Error::Redirect`] and [`Error::Timeout`].
+//! [`Error::InvalidPathParameter`], [`Error::Redirect`] and [`Error::Timeout`],
+//! and keeps its refusals as data: a request refused before sending carries
+//! its [`ValidationError`], a body that does not decode its [`PathError`],
+//! and [`Error::path`] names the JSON path of either.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -16,7 +19,9 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use crate::json::PathError;
 use crate::path::PathParameterError;
+use crate::validate::ValidationError;
 
 /// A successful response: the typed body, its status and its headers.
 pub struct ResponseValue<T> {
@@ -26,15 +31,21 @@ pub struct ResponseValue<T> {
 }
 
 impl<T: DeserializeOwned> ResponseValue<T> {
-    /// Reads the whole body and parses it as JSON. The headers are moved out
-    /// of the response, not copied.
+    /// Reads the whole body and parses it as JSON; a body that does not
+    /// decode is [`Error::InvalidResponsePayload`] with the JSON path of the
+    /// fault ([`crate::json::read`]; `tags` are the generated crate's
+    /// `types::UNION_TAGS`). The headers are moved out of the response, not
+    /// copied.
     #[doc(hidden)]
-    pub async fn from_response<E>(mut response: reqwest::Response) -> Result<Self, Error<E>> {
+    pub async fn from_response<E>(
+        mut response: reqwest::Response,
+        tags: &[&str],
+    ) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
-        let inner =
-            serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
+        let inner = crate::json::read(&full, tags)
+            .map_err(|error| Error::InvalidResponsePayload(full, error))?;
         Ok(Self {
             inner,
             status,
@@ -212,8 +223,9 @@ impl std::error::Error for Timeout {}
 /// work on every variant.
 #[non_exhaustive]
 pub enum Error<E = ()> {
-    /// The request did not conform to the API's requirements; it was not sent.
-    InvalidRequest(String),
+    /// The request breaks a rule of the spec or of the documentation; it was
+    /// not sent. The error names the JSON path and the rule.
+    InvalidRequest(ValidationError),
     /// The connection failed, the request timed out, or the transport broke.
     CommunicationError(reqwest::Error),
     /// Upgrading the connection failed.
@@ -223,8 +235,8 @@ pub enum Error<E = ()> {
     /// Reading the body of a documented response failed.
     ResponseBodyError(reqwest::Error),
     /// A documented response whose body is not the documented JSON: the raw
-    /// bytes and the parse error.
-    InvalidResponsePayload(Bytes, serde_json::Error),
+    /// bytes and the parse error, with the JSON path of the fault.
+    InvalidResponsePayload(Bytes, PathError),
     /// A status the API does not document. It may be a success; check
     /// `status().is_success()`.
     UnexpectedResponse(reqwest::Response),
@@ -254,6 +266,19 @@ impl<E> Error<E> {
             | Self::Custom(_)
             | Self::InvalidPathParameter(_)
             | Self::Timeout(_) => None,
+        }
+    }
+
+    /// The JSON path at fault: in the request, for
+    /// [`Error::InvalidRequest`] (`content.quick_replies[0].title`); in the
+    /// response body, for [`Error::InvalidResponsePayload`]
+    /// (`data.messages[0].id`). `.` is the body itself; `None` for every
+    /// other variant.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::InvalidRequest(error) => Some(error.path()),
+            Self::InvalidResponsePayload(_, error) => Some(&error.path),
+            _ => None,
         }
     }
 
@@ -318,9 +343,9 @@ impl<E> From<reqwest::Error> for Error<E> {
     }
 }
 
-impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
-    fn from(error: reqwest::header::InvalidHeaderValue) -> Self {
-        Self::InvalidRequest(error.to_string())
+impl<E> From<ValidationError> for Error<E> {
+    fn from(error: ValidationError) -> Self {
+        Self::InvalidRequest(error)
     }
 }
 
@@ -336,31 +361,10 @@ impl<E> From<PathParameterError> for Error<E> {
     }
 }
 
-/// `progenitor-client`'s errors (from its request helpers) map variant for variant.
-impl<E> From<progenitor_client::Error<E>> for Error<E> {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::InvalidRequest(s) => Self::InvalidRequest(s),
-            P::CommunicationError(e) => Self::CommunicationError(e),
-            P::InvalidUpgrade(e) => Self::InvalidUpgrade(e),
-            P::ErrorResponse(rv) => {
-                let status = rv.status();
-                let headers = rv.headers().clone();
-                Self::ErrorResponse(ResponseValue::new(rv.into_inner(), status, headers))
-            }
-            P::ResponseBodyError(e) => Self::ResponseBodyError(e),
-            P::InvalidResponsePayload(b, e) => Self::InvalidResponsePayload(b, e),
-            P::UnexpectedResponse(r) => Self::UnexpectedResponse(r),
-            P::Custom(s) => Self::Custom(s),
-        }
-    }
-}
-
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidRequest(s) => write!(f, "Invalid Request: {s}")?,
+            Self::InvalidRequest(e) => write!(f, "Invalid Request: {e}")?,
             Self::CommunicationError(e) => write!(f, "Communication Error: {e}")?,
             Self::InvalidUpgrade(e) => write!(f, "Invalid Response Upgrade: {e}")?,
             Self::ErrorResponse(rv) => write!(
@@ -369,9 +373,13 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 rv.status, rv.headers, rv.inner
             )?,
             Self::ResponseBodyError(e) => write!(f, "Invalid Response Body Bytes: {e}")?,
-            Self::InvalidResponsePayload(b, e) => {
-                write!(f, "Invalid Response Payload ({b:?}): {e}")?;
-            }
+            Self::InvalidResponsePayload(b, e) => write!(
+                f,
+                "Invalid Response Payload ({} bytes) at `{}`: {}",
+                b.len(),
+                e.path,
+                e.message()
+            )?,
             Self::UnexpectedResponse(r) => write!(f, "Unexpected Response: {r:?}")?,
             Self::Custom(s) => write!(f, "Error: {s}")?,
             Self::InvalidPathParameter(e) => write!(f, "Invalid Request: {e}")?,
@@ -402,7 +410,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::CommunicationError(e) | Self::InvalidUpgrade(e) | Self::ResponseBodyError(e) => {
                 Some(e)
             }
-            Self::InvalidResponsePayload(_, e) => Some(e),
+            Self::InvalidRequest(e) => Some(e),
+            Self::InvalidResponsePayload(_, e) => Some(&e.error),
             Self::InvalidPathParameter(e) => Some(e),
             Self::Redirect(e) => Some(e),
             Self::Timeout(e) => Some(e),

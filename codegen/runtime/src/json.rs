@@ -15,8 +15,6 @@
 //! rewrite, which runs on documents serde_json refused and so may be nested
 //! without bound, keeps its own stack and is linear in the body's size.
 
-use std::ops::Range;
-
 use serde::de::DeserializeOwned;
 
 /// A value that did not decode, with where and why.
@@ -147,6 +145,10 @@ fn locate<T: DeserializeOwned>(raw: &[u8], tags: &[&str], first: serde_json::Err
     // Well-formed JSON: read it again with the tags first. If that reading
     // passes (it should not: it is the same document), the first answer
     // stands.
+    if !disordered(raw, tags) {
+        // Every tag is first already: the reordered reading would be this one.
+        return as_received;
+    }
     match tags_first(raw, tags).and_then(|reordered| tracked::<T>(&reordered)) {
         Some(reordered) if reordered.is_data() => reordered,
         _ => as_received,
@@ -184,51 +186,67 @@ fn tags_first(raw: &[u8], tags: &[&str]) -> Option<Vec<u8>> {
     Some(tree.write(raw))
 }
 
-/// One value of the document, by byte ranges into it.
+/// One value of the document, by byte offsets into it.
+#[derive(Clone, Copy)]
 enum Node {
     /// A string, number or literal, written back as received.
-    Leaf(Range<usize>),
-    /// An array's items.
-    List(Vec<usize>),
-    /// An object's entries (the key as received, quotes included, and the
-    /// value), the tag entries moved first once the object is closed.
-    Object(Vec<(Range<usize>, usize)>),
+    Leaf { start: usize, end: usize },
+    /// An array or an object: its first child (an index into
+    /// [`Tree::children`]), or `None` when empty.
+    List { object: bool, first: Option<usize> },
 }
 
-/// A document as a flat list of nodes; the root is the last one closed.
+/// An item of an array or an entry of an object; the children of one
+/// container are linked in the order they are written.
+#[derive(Clone, Copy)]
+struct Child {
+    /// The entry's key as received, quotes included (`start..end`), or
+    /// `None` for an array's item.
+    key: Option<(usize, usize)>,
+    value: usize,
+    next: Option<usize>,
+}
+
+/// A document as flat lists (no allocation per container, no recursion);
+/// the root is the last node.
 struct Tree {
     nodes: Vec<Node>,
-    root: usize,
+    children: Vec<Child>,
 }
 
-/// An open container while reading: its node, and for an object the key
-/// whose value comes next.
+/// An open container while reading: its node, its last child so far, and
+/// for an object the key whose value comes next.
 struct Open {
     node: usize,
-    key: Option<Range<usize>>,
+    object: bool,
+    last: Option<usize>,
+    key: Option<(usize, usize)>,
 }
 
 impl Tree {
-    /// Reads `raw` into nodes with an explicit stack of open containers.
+    /// Reads `raw` into nodes with an explicit stack of open containers,
+    /// moving each object's tag entries first as it closes.
     fn read(raw: &[u8], tags: &[&str]) -> Option<Self> {
+        let mut tree = Tree {
+            nodes: Vec::with_capacity(raw.len() / 8),
+            children: Vec::with_capacity(raw.len() / 8),
+        };
         let mut at = 0;
-        let mut nodes = Vec::new();
         let mut open: Vec<Open> = Vec::new();
         loop {
             // A value starts here.
             skip_whitespace(raw, &mut at);
             let mut done = match *raw.get(at)? {
-                b'{' | b'[' => {
-                    let object = raw[at] == b'{';
+                opening @ (b'{' | b'[') => {
+                    let object = opening == b'{';
                     at += 1;
-                    nodes.push(if object {
-                        Node::Object(Vec::new())
-                    } else {
-                        Node::List(Vec::new())
+                    tree.nodes.push(Node::List {
+                        object,
+                        first: None,
                     });
-                    let node = nodes.len() - 1;
+                    let node = tree.nodes.len() - 1;
                     skip_whitespace(raw, &mut at);
-                    if raw.get(at) == Some(&if object { b'}' } else { b']' }) {
+                    if raw.get(at) == Some(if object { &b'}' } else { &b']' }) {
                         at += 1;
                         node
                     } else {
@@ -237,66 +255,79 @@ impl Tree {
                         } else {
                             None
                         };
-                        open.push(Open { node, key });
+                        open.push(Open {
+                            node,
+                            object,
+                            last: None,
+                            key,
+                        });
                         continue;
                     }
                 }
                 b'"' => {
                     let start = at;
                     skip_string(raw, &mut at)?;
-                    nodes.push(Node::Leaf(start..at));
-                    nodes.len() - 1
+                    tree.nodes.push(Node::Leaf { start, end: at });
+                    tree.nodes.len() - 1
                 }
                 _ => {
                     let start = at;
-                    while raw.get(at).is_some_and(|b| {
-                        !matches!(b, b',' | b']' | b'}' | b':' | b'"') && !is_whitespace(*b)
+                    while raw.get(at).is_some_and(|&byte| {
+                        !matches!(byte, b',' | b']' | b'}' | b':' | b'"') && !is_whitespace(byte)
                     }) {
                         at += 1;
                     }
                     if at == start {
                         return None;
                     }
-                    nodes.push(Node::Leaf(start..at));
-                    nodes.len() - 1
+                    tree.nodes.push(Node::Leaf { start, end: at });
+                    tree.nodes.len() - 1
                 }
             };
-            // A value ended: give it to its container, then read on, or
+            // A value ended: link it into its container, then read on, or
             // close the container (a value itself) and go on up.
             loop {
                 let Some(parent) = open.last_mut() else {
                     skip_whitespace(raw, &mut at);
-                    return (at == raw.len()).then_some(Tree { nodes, root: done });
+                    return (at == raw.len()).then_some(tree);
                 };
-                let object = match &mut nodes[parent.node] {
-                    Node::List(items) => {
-                        items.push(done);
-                        false
-                    }
-                    Node::Object(entries) => {
-                        entries.push((parent.key.take()?, done));
-                        true
-                    }
-                    Node::Leaf(_) => return None,
+                let entry_key = if parent.object {
+                    Some(parent.key.take()?)
+                } else {
+                    None
                 };
+                tree.children.push(Child {
+                    key: entry_key,
+                    value: done,
+                    next: None,
+                });
+                let child = tree.children.len() - 1;
+                match parent.last {
+                    Some(last) => tree.children[last].next = Some(child),
+                    None => {
+                        tree.nodes[parent.node] = Node::List {
+                            object: parent.object,
+                            first: Some(child),
+                        }
+                    }
+                }
+                parent.last = Some(child);
                 skip_whitespace(raw, &mut at);
                 match *raw.get(at)? {
                     b',' => {
                         at += 1;
-                        if object {
+                        if parent.object {
                             parent.key = Some(key(raw, &mut at)?);
                         }
                         break;
                     }
-                    b'}' if object => {
+                    b'}' if parent.object => {
                         at += 1;
                         done = parent.node;
                         open.pop();
-                        if let Node::Object(entries) = &mut nodes[done] {
-                            tags_to_front(raw, entries, tags)?;
-                        }
+                        tree.tags_to_front(raw, done, tags)?;
                     }
-                    b']' if !object => {
+                    b']' if !parent.object => {
                         at += 1;
                         done = parent.node;
                         open.pop();
@@ -307,56 +338,85 @@ impl Tree {
         }
     }
 
+    /// Relinks the entries of the object `node` so that those whose key is
+    /// one of `tags` come first, each side in its order.
+    fn tags_to_front(&mut self, raw: &[u8], node: usize, tags: &[&str]) -> Option<()> {
+        let Node::List { object, first } = self.nodes[node] else {
+            return Some(());
+        };
+        // The two chains: (head, tail) of the tags and of the rest.
+        let mut tag_chain: Option<(usize, usize)> = None;
+        let mut rest_chain: Option<(usize, usize)> = None;
+        let mut next = first;
+        while let Some(child) = next {
+            next = self.children[child].next;
+            self.children[child].next = None;
+            let (start, end) = self.children[child].key?;
+            let chain = if is_tag(raw.get(start..end)?, tags)? {
+                &mut tag_chain
+            } else {
+                &mut rest_chain
+            };
+            match chain {
+                Some((_, tail)) => {
+                    self.children[*tail].next = Some(child);
+                    *tail = child;
+                }
+                None => *chain = Some((child, child)),
+            }
+        }
+        let first = match (tag_chain, rest_chain) {
+            (Some((head, tail)), rest) => {
+                self.children[tail].next = rest.map(|(head, _)| head);
+                Some(head)
+            }
+            (None, rest) => rest.map(|(head, _)| head),
+        };
+        self.nodes[node] = Node::List { object, first };
+        Some(())
+    }
+
     /// Writes the document, without its whitespace, keeping its own stack.
     fn write(&self, raw: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(raw.len());
-        // Each open container and how many of its children are written.
-        let mut open: Vec<(usize, usize)> = Vec::new();
-        let mut next = Some(self.root);
+        // Each open container: whether it is an object, its next child, and
+        // whether a child is written already (a comma goes before the next).
+        let mut open: Vec<(bool, Option<usize>, bool)> = Vec::new();
+        // The root is the first value read.
+        let mut next = (!self.nodes.is_empty()).then_some(0);
         loop {
             if let Some(node) = next.take() {
-                match &self.nodes[node] {
-                    Node::Leaf(range) => out.extend_from_slice(&raw[range.clone()]),
-                    Node::List(_) => {
-                        out.push(b'[');
-                        open.push((node, 0));
-                    }
-                    Node::Object(_) => {
-                        out.push(b'{');
-                        open.push((node, 0));
+                match self.nodes[node] {
+                    Node::Leaf { start, end } => out.extend_from_slice(&raw[start..end]),
+                    Node::List { object, first } => {
+                        out.push(if object { b'{' } else { b'[' });
+                        open.push((object, first, false));
                     }
                 }
             }
-            let Some((node, written)) = open.last_mut() else {
+            let Some((object, child, written)) = open.last_mut() else {
                 return out;
             };
-            let child = match &self.nodes[*node] {
-                Node::List(items) => items.get(*written).map(|&item| {
-                    if *written > 0 {
+            match *child {
+                Some(at) => {
+                    let Child {
+                        key,
+                        value,
+                        next: after,
+                    } = self.children[at];
+                    *child = after;
+                    if *written {
                         out.push(b',');
                     }
-                    item
-                }),
-                Node::Object(entries) => entries.get(*written).map(|(key, value)| {
-                    if *written > 0 {
-                        out.push(b',');
+                    *written = true;
+                    if let Some((start, end)) = key {
+                        out.extend_from_slice(&raw[start..end]);
+                        out.push(b':');
                     }
-                    out.extend_from_slice(&raw[key.clone()]);
-                    out.push(b':');
-                    *value
-                }),
-                Node::Leaf(_) => None,
-            };
-            match child {
-                Some(child) => {
-                    *written += 1;
-                    next = Some(child);
+                    next = Some(value);
                 }
                 None => {
-                    out.push(match self.nodes[*node] {
-                        Node::List(_) => b']',
-                        _ => b'}',
-                    });
+                    out.push(if *object { b'}' } else { b']' });
                     open.pop();
                 }
             }
@@ -364,45 +424,78 @@ impl Tree {
     }
 }
 
-/// Moves the entries whose key is one of `tags` to the front, each side in
-/// its order. Keys are compared unescaped, as the typed reading compares them.
-fn tags_to_front(
-    raw: &[u8],
-    entries: &mut Vec<(Range<usize>, usize)>,
-    tags: &[&str],
-) -> Option<()> {
-    let mut first = Vec::new();
-    let mut rest = Vec::with_capacity(entries.len());
-    for (key, value) in entries.drain(..) {
-        let quoted = raw.get(key.clone())?;
-        let inner = quoted.get(1..quoted.len().checked_sub(1)?)?;
-        let is_tag = if inner.contains(&b'\\') {
-            let key: String = serde_json::from_slice(quoted).ok()?;
-            tags.contains(&key.as_str())
-        } else {
-            tags.iter().any(|tag| tag.as_bytes() == inner)
-        };
-        if is_tag {
-            first.push((key, value))
-        } else {
-            rest.push((key, value))
+/// Whether `quoted` (a key with its quotes) is one of `tags`, compared
+/// unescaped, as the typed reading compares keys.
+fn is_tag(quoted: &[u8], tags: &[&str]) -> Option<bool> {
+    let inner = quoted.get(1..quoted.len().checked_sub(1)?)?;
+    Some(if inner.contains(&b'\\') {
+        let key: String = serde_json::from_slice(quoted).ok()?;
+        tags.contains(&key.as_str())
+    } else {
+        tags.iter().any(|tag| tag.as_bytes() == inner)
+    })
+}
+
+/// Whether some object of `raw` has a tag after another key: only then does
+/// [`tags_first`] change anything. One pass with a byte per open container,
+/// so the common case (every tag already first) costs no tree. A body it
+/// cannot delimit counts as disordered: the rewrite then decides.
+fn disordered(raw: &[u8], tags: &[&str]) -> bool {
+    // Per open container: `[`, `{` (no key but tags yet) or `o` (an object
+    // with another key already).
+    let mut open: Vec<u8> = Vec::new();
+    let mut expect_key = false;
+    let mut at = 0;
+    while let Some(&byte) = raw.get(at) {
+        match byte {
+            b'"' => {
+                let start = at;
+                if skip_string(raw, &mut at).is_none() {
+                    return true;
+                }
+                if expect_key {
+                    expect_key = false;
+                    let Some(is_tag) = is_tag(&raw[start..at], tags) else {
+                        return true;
+                    };
+                    match open.last_mut() {
+                        Some(b'o') if is_tag => return true,
+                        Some(top) if !is_tag => *top = b'o',
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            b'{' => {
+                open.push(b'{');
+                expect_key = true;
+            }
+            b'[' => {
+                open.push(b'[');
+                expect_key = false;
+            }
+            b']' | b'}' => {
+                open.pop();
+                expect_key = false;
+            }
+            b',' => expect_key = matches!(open.last(), Some(b'{' | b'o')),
+            _ => {}
         }
+        at += 1;
     }
-    first.append(&mut rest);
-    *entries = first;
-    Some(())
+    false
 }
 
 /// Reads an object's key and the `:` after it; the key's range keeps its
 /// quotes.
-fn key(raw: &[u8], at: &mut usize) -> Option<Range<usize>> {
+fn key(raw: &[u8], at: &mut usize) -> Option<(usize, usize)> {
     skip_whitespace(raw, at);
     if raw.get(*at) != Some(&b'"') {
         return None;
     }
     let start = *at;
     skip_string(raw, at)?;
-    let key = start..*at;
+    let key = (start, *at);
     skip_whitespace(raw, at);
     (raw.get(*at) == Some(&b':')).then(|| {
         *at += 1;
@@ -611,6 +704,40 @@ mod tests {
                     }
                     body
                 })
+        }
+
+        /// Any JSON value, with keys that are sometimes tags.
+        fn value() -> impl Strategy<Value = serde_json::Value> {
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                "[a-z\\\\\"é]{0,6}".prop_map(serde_json::Value::from),
+            ];
+            leaf.prop_recursive(6, 64, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::from),
+                    prop::collection::btree_map(
+                        prop_oneof![Just("type".to_owned()), Just("k".to_owned()), "[a-z]{1,3}"],
+                        inner,
+                        0..5
+                    )
+                    .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn the_rewrite_is_the_same_document_with_tags_first(value in value()) {
+                let text = serde_json::to_string(&value).unwrap();
+                let rewritten = tags_first(text.as_bytes(), &["type"]).expect("JSON is rewritten");
+                let reread: serde_json::Value = serde_json::from_slice(&rewritten).unwrap();
+                prop_assert_eq!(&reread, &value);
+                // The pre-check says exactly whether the rewrite moves anything.
+                prop_assert_eq!(disordered(text.as_bytes(), &["type"]), rewritten != text.as_bytes());
+            }
         }
 
         proptest! {

@@ -139,6 +139,19 @@ pub struct ValidationError {
     pub rule: Rule,
 }
 
+impl ValidationError {
+    /// The JSON path of the value at fault (`content.quick_replies[0].title`;
+    /// `.` for the body).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The rule the value breaks.
+    pub fn rule(&self) -> &Rule {
+        &self.rule
+    }
+}
+
 /// A rule a request breaks, with the size of the value that breaks it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -106,6 +106,12 @@ pub mod types {
             }
         }
     }
+    /// The tag property of every discriminated union of the spec. A
+    /// reader that wants the whole JSON path of an error puts these
+    /// keys first in each object (see
+    /// `bindings_runtime::json::read`), so that every union
+    /// reads its variant straight from the input.
+    pub const UNION_TAGS: &[&str] = &[];
     impl ::bindings_runtime::validate::Validate for Order {
         fn validate_at(
             &self,
@@ -317,7 +323,7 @@ impl Client {
         body: &'a types::Order,
     ) -> Result<ResponseValue<types::Order>, Error<()>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/orders", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -334,7 +340,7 @@ impl Client {
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

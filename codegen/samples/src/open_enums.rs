@@ -132,6 +132,12 @@ pub mod types {
             ::bindings_runtime::de::open_enum(deserializer)
         }
     }
+    /// The tag property of every discriminated union of the spec. A
+    /// reader that wants the whole JSON path of an error puts these
+    /// keys first in each object (see
+    /// `bindings_runtime::json::read`), so that every union
+    /// reads its variant straight from the input.
+    pub const UNION_TAGS: &[&str] = &[];
     impl Channel {
         /// A `Channel` with its required properties `id`, `type`, and every optional property left out.
         pub fn new(
@@ -245,7 +251,7 @@ impl Client {
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -314,7 +314,7 @@ impl Client {
         body: &'a crate::unions::types::Content,
     ) -> Result<ResponseValue<crate::unions::types::Content>, Error<()>> {
         ::bindings_runtime::validate::Validate::validate(body)
-            .map_err(|error| Error::InvalidRequest(error.to_string()))?;
+            .map_err(Error::InvalidRequest)?;
         let url = format!("{}/content", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -331,7 +331,7 @@ impl Client {
         };
         let response = self.inner.execute(&self.client, request, &info).await?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ResponseValue::from_response(response, types::UNION_TAGS).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

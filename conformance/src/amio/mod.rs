@@ -9,6 +9,9 @@ pub mod auth;
 #[rustfmt::skip]
 pub mod dispatch;
 pub mod live;
+/// Its generated types by schema name, from its spec (`cargo xtask regen`).
+#[rustfmt::skip]
+pub mod registry;
 pub mod operations;
 pub mod signature;
 
@@ -18,14 +21,15 @@ use reqwest::header::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{Api, ApiUnderTest, Read, Reader};
-use crate::dispatch::{DispatchError, Input, IntoOutcome};
+use crate::api::Api;
+use crate::dispatch::{DispatchError, Input, IntoOutcome, RoundTripError};
+use crate::endpoint::LiveOptions;
 use crate::mock::{Canned, MockApi};
-use crate::registry;
-use crate::shared::live::LiveOptions;
+use crate::shared::case_file::WebhookCase;
+use crate::shared::compare::Drift;
 use crate::shared::report::Area;
 use crate::spec::{Header, Operation};
-use crate::suite::{Suite, TEST_TOKEN};
+use crate::suite::{ApiUnderTest, Read, Reader, Suite, TEST_TOKEN};
 
 /// The Amio API under test.
 #[derive(Clone, Copy, Debug)]
@@ -162,8 +166,8 @@ impl ApiUnderTest for Amio {
         Api::Amio
     }
 
-    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, String>> {
-        registry::amio::round_trip(schema, value)
+    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, RoundTripError>> {
+        registry::round_trip(schema, value)
     }
 
     fn dispatch_table(&self) -> &'static [&'static str] {
@@ -186,6 +190,14 @@ impl ApiUnderTest for Amio {
             mock,
             client: client(suite, &mock.uri()),
         })
+    }
+
+    fn check_webhook_case<'a>(
+        &'a self,
+        suite: &'a Suite,
+        case: &'a WebhookCase,
+    ) -> BoxFuture<'a, Result<Vec<Drift>, String>> {
+        signature::check_webhook_case(suite, case).boxed()
     }
 
     fn read_callback(&self, body: &[u8]) -> Result<Value, String> {

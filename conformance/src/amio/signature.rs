@@ -6,13 +6,14 @@
 
 use serde_json::Value;
 
-use crate::shared::cases::WebhookCase;
+use crate::shared::case_file::WebhookCase;
 use crate::shared::compare::{Direction, Drift, judge};
 use crate::shared::expect;
 use crate::shared::report::Area;
 use crate::spec;
 use crate::suite::Suite;
 use ::amio::webhook;
+use ::amio::webhook::axum::Receiver;
 
 /// The area's name in the report.
 pub const AREA: &str = "signature";
@@ -224,28 +225,45 @@ fn per_channel_secrets() -> Result<(), String> {
     )
 }
 
-/// Checks a `webhook` case: verification with its secret must agree with
-/// `valid`; a valid body must parse as the event it names (`null`: the
-/// unknown-event variant), and the parsed event is judged as received
-/// against the webhook schema (an unknown event is drift).
-pub fn check_webhook_case(suite: &Suite, case: &WebhookCase) -> Result<Vec<Drift>, String> {
+/// Checks a `webhook` case the way a user's receiver meets it: the body and
+/// its `X-Hub-Signature` header go through the receiver's
+/// [`Receiver::receive`](bindings_runtime::receiver::Receiver::receive) with
+/// the case's secret. Whether it is accepted must agree with `valid`; a
+/// valid body must parse as the event it names (`null`: the unknown-event
+/// variant), and the parsed event is judged as received against the webhook
+/// schema (an unknown event is drift).
+pub async fn check_webhook_case(suite: &Suite, case: &WebhookCase) -> Result<Vec<Drift>, String> {
     let body = case.body.as_bytes();
-    let verified = webhook::verify(case.secret.as_bytes(), body, case.signature.as_deref());
-    match (&verified, case.valid) {
-        (Ok(()), true) | (Err(_), false) => {}
-        (Ok(()), false) => {
-            return Err("the signature verifies, but the case says it is not valid".to_owned());
+    let receiver = Receiver::new(webhook::Secrets::single(case.secret.as_bytes()));
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/webhook");
+    if let Some(signature) = &case.signature {
+        request = request.header(webhook::SIGNATURE_HEADER, signature);
+    }
+    let request = request
+        .body(axum::body::Body::from(case.body.clone()))
+        .map_err(|e| format!("the case's request cannot be written: {e}"))?;
+    let received = receiver.receive(request).await;
+    let delivery = match (received, case.valid) {
+        (Ok(delivery), true) => delivery,
+        (Err(_), false) => return Ok(Vec::new()),
+        (Ok(_), false) => {
+            return Err("the receiver accepts it, but the case says it is not valid".to_owned());
         }
-        (Err(error), true) => {
+        (Err(rejection), true) => {
             return Err(format!(
-                "the case says valid, but verification fails: {error}"
+                "the case says valid, but the receiver refuses it ({}): {rejection}",
+                rejection.status()
             ));
         }
-    }
-    let Some(expected) = case.event.as_ref().filter(|_| case.valid) else {
+    };
+    let Some(expected) = case.event.as_ref() else {
         return Ok(Vec::new());
     };
-    let event = webhook::parse(body).map_err(|e| format!("the body does not parse: {e}"))?;
+    let event = delivery
+        .event
+        .map_err(|e| format!("the body does not parse: {e}"))?;
     match expected {
         None if event.is_unknown() => {}
         None => {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::dispatch::RoundTripError;
 use crate::shared::compare::{Direction, Drift, judge};
 use crate::shared::report::Area;
 use crate::spec::{Example, Shape};
@@ -16,6 +17,30 @@ pub const ROUND_TRIP: &str = "examples: round trip";
 /// The schema area's name in the report.
 pub const SCHEMA: &str = "examples: schema";
 
+/// Why the generated type of a shape gave no reading.
+#[derive(Debug, thiserror::Error)]
+enum Unread {
+    /// The spec's schema has no generated type.
+    #[error("no generated type for schema {0}")]
+    NoType(String),
+    /// The type does not read the value.
+    #[error("the generated type does not read it: {0}")]
+    Unreadable(RoundTripError),
+}
+
+/// Where and why the type generated for `shape` does not read `value` (the
+/// JSON path and the error); `None` when it reads it, or has no type to try.
+pub fn unreadable(suite: &Suite, shape: &Shape, value: &Value) -> Option<RoundTripError> {
+    match shape {
+        Shape::Named(schema) => suite.round_trip(schema, value.clone())?.err(),
+        Shape::ArrayOf(schema) => value.as_array()?.iter().enumerate().find_map(|(i, item)| {
+            let error = suite.round_trip(schema, item.clone())?.err()?;
+            Some(error.in_item(i))
+        }),
+        Shape::Inline(_) => None,
+    }
+}
+
 /// Deserializes `value` into the type generated for `shape` and back, and
 /// judges the result ([`judge`]) in `direction`. A value the type cannot
 /// read fails, naming the JSON path.
@@ -25,31 +50,27 @@ pub fn round_trip(
     direction: Direction,
     value: &Value,
 ) -> Result<Vec<Drift>, String> {
-    const UNREADABLE: &str = "the generated type does not read it";
-    let one = |schema: &str, value: &Value| -> Result<Value, String> {
+    let one = |schema: &str, value: &Value| -> Result<Value, Unread> {
         suite
             .round_trip(schema, value.clone())
-            .ok_or_else(|| format!("no generated type for schema {schema}"))?
-            .map_err(|e| format!("{UNREADABLE}: {e}"))
+            .ok_or_else(|| Unread::NoType(schema.to_owned()))?
+            .map_err(Unread::Unreadable)
     };
     let read = match shape {
-        Shape::Named(schema) => one(schema, value)?,
+        Shape::Named(schema) => one(schema, value).map_err(|e| e.to_string())?,
         Shape::ArrayOf(schema) => match value.as_array() {
             Some(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    // The item's path, `at $.a`, becomes the array's, `at $[i].a`.
-                    one(schema, item).map_err(|e| {
-                        let at = format!("{UNREADABLE}: at $");
-                        match e.strip_prefix(&at) {
-                            Some(rest) => format!("{at}[{i}]{rest}"),
-                            None => e,
-                        }
+                    one(schema, item).map_err(|e| match e {
+                        Unread::Unreadable(error) => Unread::Unreadable(error.in_item(i)),
+                        other => other,
                     })
                 })
-                .collect::<Result<Vec<Value>, String>>()
-                .map(Value::Array)?,
+                .collect::<Result<Vec<Value>, Unread>>()
+                .map(Value::Array)
+                .map_err(|e| e.to_string())?,
             None => return Err("expected an array".to_owned()),
         },
         Shape::Inline(at) => {

@@ -13,7 +13,6 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use serde_json::{Map, Value};
 
-use crate::api::Reader;
 use crate::mock::{MockApi, canned};
 use crate::schema::Schemas;
 use crate::shared::cases::unreadable;
@@ -24,7 +23,7 @@ use crate::shared::compare::{
 use crate::shared::properties::{self, shape_strategy};
 use crate::shared::report::Area;
 use crate::spec::{Operation, Response, Shape};
-use crate::suite::Suite;
+use crate::suite::{Reader, Suite};
 
 /// The responses area's name in the report.
 pub const RESPONSES: &str = "fuzz: responses";

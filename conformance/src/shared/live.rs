@@ -16,11 +16,11 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::api::Reader;
+pub use crate::endpoint::LiveOptions;
 use crate::mock::MockApi;
 use crate::shared::cases::{self, ResponseCase};
 use crate::shared::report::Area;
-use crate::suite::Suite;
+use crate::suite::{Reader, Suite};
 
 /// The area's name in the report.
 pub const AREA: &str = "live";
@@ -28,34 +28,6 @@ pub const AREA: &str = "live";
 /// The text of the message a live mode sends (Amio: to a test-mode channel;
 /// Webex Connect: to the number given).
 pub const TEST_MESSAGE: &str = "Conformance check of the Rust bindings (test message).";
-
-/// Where the live endpoint is and how to reach it.
-#[derive(Clone, Default)]
-pub struct LiveOptions {
-    /// The API's base URL, such as `https://api.amio.io/v1` or
-    /// `https://api.imiconnect.io`.
-    pub base_url: String,
-    /// The credential: Amio's access token, Webex Connect's service key.
-    /// Never printed.
-    pub credential: String,
-    /// Amio: the channel to read (and, if its mode is `test`, send to); by
-    /// default the first channel listed.
-    pub channel_id: Option<String>,
-    /// Webex Connect: the number to send one SMS to; without it nothing is
-    /// sent.
-    pub msisdn: Option<String>,
-}
-
-impl std::fmt::Debug for LiveOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveOptions")
-            .field("base_url", &self.base_url)
-            .field("credential", &"<redacted>")
-            .field("channel_id", &self.channel_id)
-            .field("msisdn", &self.msisdn)
-            .finish()
-    }
-}
 
 /// A run of live calls, each one check of its area.
 pub struct Live<'a> {

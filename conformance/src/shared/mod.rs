@@ -6,6 +6,7 @@
 //! modes share); [`compare`], the one judge of pass, drift and fail; and
 //! [`report`], which counts the verdicts.
 
+pub mod case_file;
 pub mod cases;
 pub mod compare;
 pub mod examples;

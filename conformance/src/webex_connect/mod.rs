@@ -18,6 +18,9 @@ pub mod auth;
 #[rustfmt::skip]
 pub mod dispatch;
 pub mod live;
+/// Its generated types by schema name, from its spec (`cargo xtask regen`).
+#[rustfmt::skip]
+pub mod registry;
 pub mod notifications;
 pub mod requests;
 pub mod response_codes;
@@ -28,15 +31,14 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use crate::api::{Api, ApiUnderTest, Read, Reader};
-use crate::dispatch::{DispatchError, Input, IntoOutcome};
+use crate::api::Api;
+use crate::dispatch::{DispatchError, Input, IntoOutcome, RoundTripError};
 use crate::mock::{Canned, MockApi, canned};
-use crate::registry;
 use crate::shared::compare::{Drift, DriftKind};
 use crate::shared::live::LiveOptions;
 use crate::shared::report::Area;
 use crate::spec::Operation;
-use crate::suite::{Suite, TEST_TOKEN};
+use crate::suite::{ApiUnderTest, Read, Reader, Suite, TEST_TOKEN};
 
 /// The Webex Connect API under test.
 #[derive(Clone, Copy, Debug)]
@@ -88,8 +90,8 @@ impl ApiUnderTest for WebexConnect {
         Api::WebexConnect
     }
 
-    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, String>> {
-        registry::webex_connect::round_trip(schema, value)
+    fn round_trip(&self, schema: &str, value: Value) -> Option<Result<Value, RoundTripError>> {
+        registry::round_trip(schema, value)
     }
 
     fn dispatch_table(&self) -> &'static [&'static str] {

@@ -56,7 +56,7 @@ async fn every_bad_case_fails_and_names_its_file() {
     let expected = [
         (
             "webhook_tampered_body_marked_valid.json",
-            "the case says valid, but verification fails",
+            "the case says valid, but the receiver refuses it (401 Unauthorized)",
         ),
         (
             "webhook_wrong_event.json",
@@ -76,7 +76,7 @@ async fn every_bad_case_fails_and_names_its_file() {
         ),
         (
             "webhook_unknown_content_type_bad_signature.json",
-            "the case says valid, but verification fails",
+            "the case says valid, but the receiver refuses it (401 Unauthorized)",
         ),
         (
             "webhook_extra_data_field_missing_contact.json",

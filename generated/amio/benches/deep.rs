@@ -1,7 +1,7 @@
 //! What a deeply nested signed body costs the receiver's reading: verifying
 //! it and answering with its parse error, at depths 10, 1,000 and 100,000
-//! (arrays and objects taking turns, in `data` and inside a union's
-//! payload). Linear means the same throughput at every depth: divan prints
+//! (arrays and objects taking turns, in `data`, inside a union's payload,
+//! and with a tag to move first at every level). Linear means the same throughput at every depth: divan prints
 //! it as bytes per second; µs per KiB is 1024 divided by bytes per µs.
 //!
 //! Run with `cargo bench -p amio --bench deep`.
@@ -59,6 +59,16 @@ fn in_payload_body(depth: usize) -> Signed {
     ))
 }
 
+/// A `postback` whose `data` is `depth` deep with a `type` after the other
+/// key of every object: the worst case, where the reading that moves tags
+/// first rewrites every level.
+fn reordered_body(depth: usize) -> Signed {
+    signed(format!(
+        r#"{{"event":"postback","timestamp":"2017-03-01T15:49:02.243Z","data":{}}}"#,
+        deep(depth).replace('}', r#","type":1}"#)
+    ))
+}
+
 fn run(bencher: divan::Bencher, signed: &Signed) {
     let secrets = Secrets::single(SECRET);
     bencher
@@ -82,4 +92,9 @@ fn in_data(bencher: divan::Bencher, depth: usize) {
 #[divan::bench(args = DEPTHS)]
 fn in_union_payload(bencher: divan::Bencher, depth: usize) {
     run(bencher, &in_payload_body(depth));
+}
+
+#[divan::bench(args = DEPTHS)]
+fn every_level_reordered(bencher: divan::Bencher, depth: usize) {
+    run(bencher, &reordered_body(depth));
 }

@@ -55,6 +55,8 @@ use sha1::Sha1;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod prescan;
+#[cfg(feature = "redis")]
+pub mod redis;
 
 /// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
 /// `event`.
@@ -473,14 +475,14 @@ impl WebhookError {
     /// The HTTP status a receiver answers with: 400 for a signed body that
     /// does not parse, 401 for everything else (the request is not proven to
     /// come from Amio, or not for the channel it names).
-    pub fn http_status(&self) -> u16 {
+    pub fn http_status(&self) -> http::StatusCode {
         match self {
-            Self::Parse(_) => 400,
+            Self::Parse(_) => http::StatusCode::BAD_REQUEST,
             Self::Signature(_)
             | Self::UnknownChannel { .. }
             | Self::MissingChannelId
             | Self::RepeatedKey { .. }
-            | Self::ChannelMismatch { .. } => 401,
+            | Self::ChannelMismatch { .. } => http::StatusCode::UNAUTHORIZED,
         }
     }
 }

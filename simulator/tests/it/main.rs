@@ -3,6 +3,7 @@
 
 mod amio_api;
 mod cli;
+mod library;
 mod limits;
 mod state;
 mod support;

@@ -218,10 +218,35 @@ mod errors {
             .mount(&server)
             .await;
         let error = client(&server).get_channel("1").await.unwrap_err();
-        assert!(
-            matches!(error, amio::Error::InvalidResponsePayload(..)),
-            "{error:?}"
-        );
+        let amio::Error::InvalidResponsePayload(_, decode) = &error else {
+            panic!("a decode error: {error:?}")
+        };
+        assert!(!decode.is_data(), "malformed JSON, not a shape mismatch");
+        assert!(error.path().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_body_of_the_wrong_shape_names_the_field_at_fault() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/channels/1/contacts"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+                {"id": "c1", "name": "Ann"},
+                {"id": "c2", "name": 5}
+            ])))
+            .mount(&server)
+            .await;
+        let error = client(&server)
+            .list_contacts("1", None, None)
+            .await
+            .unwrap_err();
+        let amio::Error::InvalidResponsePayload(body, decode) = &error else {
+            panic!("a decode error: {error:?}")
+        };
+        assert_eq!(error.path(), Some("[1].name"));
+        assert_eq!(decode.path, "[1].name");
+        assert!(decode.is_data());
+        assert!(body.starts_with(b"[{"), "the raw body is kept");
     }
 }
 

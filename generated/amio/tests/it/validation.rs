@@ -89,12 +89,22 @@ async fn the_same_title_in_a_request_is_refused_before_sending() {
     );
 
     let error = client.send_message(&request).await.unwrap_err();
-    let amio::Error::InvalidRequest(message) = &error else {
+    assert_eq!(error.path(), Some("content.quick_replies[1].title"));
+    let amio::Error::InvalidRequest(refused) = &error else {
         panic!("refused before sending: {error:?}")
     };
+    assert_eq!(refused.path(), "content.quick_replies[1].title");
     assert_eq!(
-        message,
-        "`content.quick_replies[1].title` has 30 characters; at most 20 (maxLength)"
+        refused.rule(),
+        &Rule::MaxLength {
+            max: TextQuickReply::TITLE_MAX_LENGTH,
+            length: 30
+        }
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("`content.quick_replies[1].title` has 30 characters; at most 20"),
+        "{message}"
     );
     assert!(!message.contains(&title), "the value is never shown");
     // The server saw nothing.

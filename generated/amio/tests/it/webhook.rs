@@ -319,7 +319,7 @@ fn without_a_default_an_unknown_or_missing_channel_is_refused() {
             channel_id: "6456078759331248741".into()
         }
     );
-    assert_eq!(error.http_status(), 401);
+    assert_eq!(error.http_status(), reqwest::StatusCode::UNAUTHORIZED);
 
     let header = webhook::sign(b"one", b"{}");
     for body in [
@@ -359,7 +359,7 @@ fn the_signature_is_checked_before_the_body_is_parsed() {
         matches!(error, WebhookError::Parse(ParseError::Syntax { .. })),
         "{error:?}"
     );
-    assert_eq!(error.http_status(), 400);
+    assert_eq!(error.http_status(), reqwest::StatusCode::BAD_REQUEST);
 }
 
 // ---------------------------------------------------------------------------
@@ -420,7 +420,7 @@ fn a_key_repeated_on_the_secrets_path_is_refused_whoever_signed_it() {
             let (body, header) = forged(data, secret);
             let error = webhook::verify_and_parse(&secrets, &body, Some(&header)).unwrap_err();
             assert_eq!(error, WebhookError::RepeatedKey { path }, "{data}");
-            assert_eq!(error.http_status(), 401);
+            assert_eq!(error.http_status(), reqwest::StatusCode::UNAUTHORIZED);
             let error = webhook::receive(&secrets, body.into(), Some(&header)).unwrap_err();
             assert_eq!(error, WebhookError::RepeatedKey { path }, "{data}");
         }
@@ -528,7 +528,7 @@ fn a_verified_body_that_does_not_parse_is_delivered_with_its_bytes() {
     // `verify_and_parse` refuses it with the same error, answered 400.
     let error = webhook::verify_and_parse(&secrets, &body, Some(&header)).unwrap_err();
     assert!(matches!(&error, WebhookError::Parse(_)), "{error:?}");
-    assert_eq!(error.http_status(), 400);
+    assert_eq!(error.http_status(), reqwest::StatusCode::BAD_REQUEST);
     // Not even JSON, signed with the default secret: delivered, naming no channel.
     let header = webhook::sign(b"default-secret", b"not json");
     let delivery = webhook::receive(
