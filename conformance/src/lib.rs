@@ -27,14 +27,6 @@ pub mod suite;
 pub use messaging_openapi::{schema, spec};
 pub mod webex_connect;
 
-/// The registries' old place, for code outside this crate that still names
-/// it (the simulator's tests); each now lives in its API's folder.
-#[doc(hidden)]
-pub mod registry {
-    pub use crate::amio::registry as amio;
-    pub use crate::webex_connect::registry as webex_connect;
-}
-
 /// Which implementation checks which API: the one place that names every
 /// API folder. The runner, the tests and the simulator pass an [`api::Api`]
 /// where a [`suite::Suite`] wants its implementation; nothing below the

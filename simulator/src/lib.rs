@@ -12,7 +12,6 @@
 
 mod amio;
 pub mod cli;
-mod control;
 mod http;
 pub mod json;
 mod rate;

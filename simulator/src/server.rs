@@ -28,6 +28,9 @@ use crate::state::{State, StateError};
 use crate::webex::{Credentials, Webex};
 use crate::webhooks::{Delivery, Outbox};
 
+/// The `/_simulator` control routes: the server's own, beside the API.
+mod control;
+
 /// How the simulator runs. `Debug` never shows the credentials.
 #[derive(Clone)]
 #[non_exhaustive]
@@ -251,9 +254,10 @@ impl App {
             ))),
             Ok(Ok(bytes)) => Ok(bytes.to_vec()),
             Ok(Err(error)) => {
-                let too_large = std::error::Error::source(&error)
-                    .is_some_and(|e| e.is::<http_body_util::LengthLimitError>())
-                    || error.to_string().contains("length limit");
+                // The limit's error, wherever it sits in the chain.
+                let too_large =
+                    std::iter::successors(std::error::Error::source(&error), |e| e.source())
+                        .any(|e| e.is::<http_body_util::LengthLimitError>());
                 if too_large {
                     Err(Ok(Reply::error(
                         StatusCode::PAYLOAD_TOO_LARGE,
@@ -304,7 +308,7 @@ impl App {
     ) -> Result<(Response<Body>, Vec<crate::webhooks::Post>), Dropped> {
         let path = request.uri().path().to_owned();
         if path == "/_simulator" || path.starts_with("/_simulator/") {
-            let (mut response, posts) = crate::control::answer(self, request).await;
+            let (mut response, posts) = control::answer(self, request).await;
             if over_limit.is_some() {
                 response
                     .headers_mut()

@@ -11,12 +11,15 @@
 //!   advisories when the database is available).
 //! - `check-imports`: fail on an import circle among the project's modules
 //!   (also a test of this crate, so `cargo test` runs it).
+//! - `bench-webhook [--rounds N] [--core C]`: the webhook bench of `amio`
+//!   beside the Node side, on one pinned core, with their ratios.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[cfg(test)]
 mod architecture;
+mod bench;
 mod conformance;
 mod deny;
 mod imports;
@@ -38,7 +41,10 @@ commands:
                       Schemathesis (installed on first use under target/tools/)
   check-imports       fail on an import circle among the project's own modules
   deny                cargo deny check: licenses, duplicate versions, sources, and advisories
-                      when their database is available (installed on first use under target/tools/)";
+                      when their database is available (installed on first use under target/tools/)
+  bench-webhook [--rounds N] [--core C]
+                      amio's webhook bench beside the Node SDK's per-event work, on one
+                      pinned core (taskset), in alternating rounds; needs node";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -90,6 +96,7 @@ fn main() -> ExitCode {
             [] => imports::check(&root),
             _ => Err(format!("check-imports takes no arguments\n\n{USAGE}")),
         },
+        Some("bench-webhook") => bench::run(&root, &args[1..]),
         Some("lint-spec") => match &args[1..] {
             [] => lint::lint(&root),
             _ => Err(format!("lint-spec takes no arguments\n\n{USAGE}")),

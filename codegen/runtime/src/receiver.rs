@@ -36,6 +36,8 @@ use bytes::Bytes;
 
 mod body;
 mod dedup;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod serve;
 mod sink;
 
@@ -44,7 +46,7 @@ pub use dedup::{
     Claim, DEFAULT_CAPACITY, DEFAULT_IN_FLIGHT_TTL, DEFAULT_TTL, Dedup, MemoryStore, StoreError,
     StoreFuture,
 };
-pub use serve::{DEFAULT_HEADER_TIMEOUT, serve};
+pub use serve::{DEFAULT_HEADER_TIMEOUT, serve, serve_with_shutdown};
 pub use sink::{HandOverError, Sink, SinkFuture};
 
 /// A boxed error, as the body and the stores report them.

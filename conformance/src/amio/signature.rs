@@ -227,7 +227,7 @@ fn per_channel_secrets() -> Result<(), String> {
 
 /// Checks a `webhook` case the way a user's receiver meets it: the body and
 /// its `X-Hub-Signature` header go through the receiver's
-/// [`Receiver::receive`](bindings_runtime::receiver::Receiver::receive) with
+/// [`Receiver::receive`](::amio::webhook::axum::Receiver) with
 /// the case's secret. Whether it is accepted must agree with `valid`; a
 /// valid body must parse as the event it names (`null`: the unknown-event
 /// variant), and the parsed event is judged as received against the webhook

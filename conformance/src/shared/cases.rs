@@ -8,7 +8,7 @@
 //!   received;
 //! - `{"kind":"response","operation","status","headers","body"}`: served
 //!   to the client by the mock, whose reading must mean what the response
-//!   means ([`crate::api::Reader::read`]),
+//!   means ([`crate::suite::Reader::read`]),
 //!   and judged as received;
 //! - `{"kind":"request","operation","body"}`: the body must round-trip
 //!   through the operation's request type and fit its schema, judged as sent.

@@ -1,5 +1,5 @@
 //! The checks every API shares, written against
-//! [`ApiUnderTest`](crate::api::ApiUnderTest) only: [`examples`] (every
+//! [`ApiUnderTest`](crate::suite::ApiUnderTest) only: [`examples`] (every
 //! example through its type and its schema), [`properties`] (generated
 //! values), [`fuzz`] (generated responses and callbacks with what the spec
 //! does not describe), [`cases`] (captured traffic), [`live`] (what live

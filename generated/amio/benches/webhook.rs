@@ -9,7 +9,14 @@
 //!   (the limit: reading the JSON and keeping nothing).
 //!
 //! The allocation counts come from divan's counting allocator. Run with
-//! `cargo bench -p amio --bench webhook`.
+//! `cargo bench -p amio --bench webhook`; `cargo xtask bench-webhook` runs
+//! it beside the Node side (`webhook_node.js`) on one pinned core.
+//!
+//! Two environment variables serve that command and profilers instead of
+//! benchmarking: `AMIO_WEBHOOK_BENCH_DUMP=DIR` writes each body and its
+//! signature header to `DIR/NAME.json` and `DIR/NAME.sig`;
+//! `AMIO_WEBHOOK_BENCH_PROFILE=NAME:N` runs `verify_and_parse` N times on
+//! body NAME (for `valgrind --tool=callgrind`, which counts instructions).
 
 use std::sync::LazyLock;
 
@@ -24,6 +31,31 @@ fn main() {
     // Build the bodies before timing starts.
     for name in BODIES {
         LazyLock::force(&body(name).bytes);
+    }
+    if let Some(dir) = std::env::var_os("AMIO_WEBHOOK_BENCH_DUMP") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("the dump folder");
+        for name in BODIES {
+            let (bytes, signature) = &*body(name).bytes;
+            std::fs::write(dir.join(format!("{name}.json")), bytes).expect("a body");
+            std::fs::write(dir.join(format!("{name}.sig")), signature).expect("a signature");
+        }
+        return;
+    }
+    if let Ok(profile) = std::env::var("AMIO_WEBHOOK_BENCH_PROFILE") {
+        let (name, count) = profile
+            .split_once(':')
+            .expect("AMIO_WEBHOOK_BENCH_PROFILE=NAME:N");
+        let count: usize = count.parse().expect("a count");
+        let (bytes, signature) = &*body(name).bytes;
+        let secrets = Secrets::single(SECRET);
+        for _ in 0..count {
+            let event =
+                webhook::verify_and_parse(&secrets, divan::black_box(bytes), Some(signature))
+                    .expect("the benchmark body verifies");
+            drop(divan::black_box(event));
+        }
+        return;
     }
     divan::main();
 }

@@ -55,6 +55,8 @@ use sha1::Sha1;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod prescan;
+#[cfg(feature = "redis")]
+pub mod redis;
 
 /// A webhook event: the envelope `{event, timestamp, data}`, dispatched on
 /// `event`.
@@ -71,8 +73,14 @@ const DIGEST_LEN: usize = 20;
 
 type HmacSha1 = Hmac<Sha1>;
 
+/// The HMAC keyed with `secret`, before any message: the state a [`Secret`]
+/// keeps, so that a body costs only its own blocks.
+fn keyed(secret: &[u8]) -> HmacSha1 {
+    HmacSha1::new_from_slice(secret).expect("HMAC accepts keys of any length")
+}
+
 fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
-    let mut mac = HmacSha1::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    let mut mac = keyed(secret);
     mac.update(raw_body);
     mac
 }
@@ -93,18 +101,7 @@ fn mac(secret: &[u8], raw_body: &[u8]) -> HmacSha1 {
 /// ```
 pub fn sign(secret: &[u8], raw_body: &[u8]) -> String {
     let digest = mac(secret, raw_body).finalize().into_bytes();
-    format!("{PREFIX}{}", hex(&digest))
-}
-
-/// `bytes` in lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(2 * bytes.len());
-    for byte in bytes {
-        text.push(char::from(HEX[usize::from(byte >> 4)]));
-        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    text
+    format!("{PREFIX}{}", hex::encode(digest))
 }
 
 /// Why a signature was refused. The messages name the header and what is
@@ -139,7 +136,7 @@ pub enum SignatureError {
 /// Reads the digest of a `sha1=<40 hex digits>` header (either case of hex).
 /// The header is not secret: this need not run in constant time.
 fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureError> {
-    let header = header.ok_or(SignatureError::Missing)?.trim();
+    let header = trim(header.ok_or(SignatureError::Missing)?);
     if header.is_empty() {
         return Err(SignatureError::Empty);
     }
@@ -147,29 +144,27 @@ fn decode_header(header: Option<&str>) -> Result<[u8; DIGEST_LEN], SignatureErro
         .strip_prefix(PREFIX)
         .ok_or(SignatureError::WrongPrefix)?
         .as_bytes();
+    let mut digest = [0; DIGEST_LEN];
+    // The usual header: 40 digits, read in one pass.
+    if hex.len() == 2 * DIGEST_LEN {
+        return hex::decode_to_slice(hex, &mut digest)
+            .map(|()| digest)
+            .map_err(|_| SignatureError::NotHex);
+    }
     if !hex.iter().all(u8::is_ascii_hexdigit) {
         return Err(SignatureError::NotHex);
     }
-    if hex.len() != 2 * DIGEST_LEN {
-        return Err(SignatureError::WrongLength { found: hex.len() });
-    }
-    let mut digest = [0; DIGEST_LEN];
-    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
-        let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
-            return Err(SignatureError::NotHex);
-        };
-        *byte = (high << 4) | low;
-    }
-    Ok(digest)
+    Err(SignatureError::WrongLength { found: hex.len() })
 }
 
-/// The value of an ASCII hex digit, either case.
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// `text` without the whitespace around it, as [`str::trim`]; a value that
+/// starts and ends with a visible ASCII character (the usual header) has
+/// none, and is not walked.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
@@ -194,12 +189,18 @@ fn hex_value(digit: u8) -> Option<u8> {
 /// ```
 pub fn verify(secret: &[u8], raw_body: &[u8], header: Option<&str>) -> Result<(), SignatureError> {
     let expected = decode_header(header)?;
-    check(secret, raw_body, &expected)
+    check(keyed(secret), raw_body, &expected)
 }
 
-fn check(secret: &[u8], raw_body: &[u8], digest: &[u8; DIGEST_LEN]) -> Result<(), SignatureError> {
-    mac(secret, raw_body)
-        .verify_slice(digest)
+/// Whether `digest` is the HMAC of `raw_body` (`mac`: keyed, nothing
+/// hashed yet), compared in constant time.
+fn check(
+    mut mac: HmacSha1,
+    raw_body: &[u8],
+    digest: &[u8; DIGEST_LEN],
+) -> Result<(), SignatureError> {
+    mac.update(raw_body);
+    mac.verify_slice(digest)
         .map_err(|_| SignatureError::Mismatch)
 }
 
@@ -312,19 +313,28 @@ pub fn parse(raw_body: &[u8]) -> Result<Event, ParseError> {
 /// nothing is kept for later when `data` comes first. An unknown event or a
 /// failure is read again by [`parse`], for the `Unknown` event or the error
 /// with its path: the answer is always [`parse`]'s.
+#[inline]
 fn parse_known(raw_body: &[u8], event: &str) -> Result<Event, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(raw_body);
-    match bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event)
-        .and_then(|read| deserializer.end().map(|()| read))
+    let read = bindings_runtime::de::deserialize_known_tag::<Event, _>(&mut deserializer, event);
+    if let Ok(Some(event)) = read
+        && deserializer.end().is_ok()
     {
-        Ok(Some(event)) => Ok(event),
-        _ => parse(raw_body),
+        return Ok(event);
     }
+    parse(raw_body)
 }
 
-/// A webhook secret. `Debug` never shows it.
+/// A webhook secret, kept as the HMAC keyed with it (the key's two blocks
+/// hashed once, not per body). `Debug` never shows it.
 #[derive(Clone)]
-struct Secret(Box<[u8]>);
+struct Secret(HmacSha1);
+
+impl Secret {
+    fn new(secret: &[u8]) -> Self {
+        Self(keyed(secret))
+    }
+}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -388,19 +398,19 @@ impl Secrets {
         secret: impl Into<Vec<u8>>,
     ) -> Self {
         self.channels
-            .insert(channel_id.into(), Secret(secret.into().into_boxed_slice()));
+            .insert(channel_id.into(), Secret::new(&secret.into()));
         self
     }
 
     /// The secret of every channel that has none of its own.
     pub fn with_default(mut self, secret: impl Into<Vec<u8>>) -> Self {
-        self.default = Some(Secret(secret.into().into_boxed_slice()));
+        self.default = Some(Secret::new(&secret.into()));
         self
     }
 
     /// The secret of the channel `channel_id` (the default one for a
     /// channel without its own, or for a body that names no channel).
-    fn secret_for(&self, channel_id: Option<&str>) -> Result<&[u8], WebhookError> {
+    fn secret_for(&self, channel_id: Option<&str>) -> Result<&HmacSha1, WebhookError> {
         let secret = match channel_id {
             Some(id) => self
                 .channels
@@ -465,67 +475,73 @@ impl WebhookError {
     /// The HTTP status a receiver answers with: 400 for a signed body that
     /// does not parse, 401 for everything else (the request is not proven to
     /// come from Amio, or not for the channel it names).
-    pub fn http_status(&self) -> reqwest::StatusCode {
+    pub fn http_status(&self) -> http::StatusCode {
         match self {
-            Self::Parse(_) => reqwest::StatusCode::BAD_REQUEST,
+            Self::Parse(_) => http::StatusCode::BAD_REQUEST,
             Self::Signature(_)
             | Self::UnknownChannel { .. }
             | Self::MissingChannelId
             | Self::RepeatedKey { .. }
-            | Self::ChannelMismatch { .. } => reqwest::StatusCode::UNAUTHORIZED,
+            | Self::ChannelMismatch { .. } => http::StatusCode::UNAUTHORIZED,
         }
     }
 }
 
-/// A body judged once: the digest of its verified signature, the channel
-/// whose secret verified it, and the event read from it.
-struct Judged<'a> {
+/// A body whose signature is verified: the digest of the signature, and
+/// what the pre-scan read (the channel whose secret verified it, `event`).
+struct Verified<'a> {
     digest: [u8; DIGEST_LEN],
-    channel_id: Option<Cow<'a, str>>,
-    event: Result<Event, ParseError>,
+    scan: prescan::Scan<'a>,
 }
 
 /// The one judgement of a body, shared by [`verify_and_parse`] and
-/// [`receive`].
+/// [`receive`], in two steps: [`verify_body`], then [`Verified::parse`] and
+/// [`Verified::same_channel`].
 ///
 /// One pre-scan of the unverified bytes reads `data.channel.id` (refusing a
 /// body that repeats a key on that path) and `event`; the secret of that
 /// channel checks the HMAC; only then is the event parsed, and its channel
 /// must be the one verified. So the channel whose secret was used is always
-/// the channel of the event handed on.
-fn judge<'a>(
+/// the channel of the event handed on. (The event, some 760 bytes, is read
+/// where it is returned, not carried through a struct of the judgement.)
+fn verify_body<'a>(
     secrets: &Secrets,
     raw_body: &'a [u8],
     header: Option<&str>,
-) -> Result<Judged<'a>, WebhookError> {
+) -> Result<Verified<'a>, WebhookError> {
     let digest = decode_header(header)?;
     let scan = prescan::scan(raw_body).map_err(|path| WebhookError::RepeatedKey { path })?;
     let secret = secrets.secret_for(scan.channel_id.as_deref())?;
-    check(secret, raw_body, &digest)?;
-    let event = if scan.repeated_event {
-        Err(ParseError::Invalid {
-            path: "event".to_owned(),
-            message: "the key `event` appears twice".to_owned(),
-        })
-    } else {
-        match scan.event.as_deref() {
+    check(secret.clone(), raw_body, &digest)?;
+    Ok(Verified { digest, scan })
+}
+
+impl Verified<'_> {
+    /// The event of the verified `raw_body`.
+    #[inline]
+    fn parse(&self, raw_body: &[u8]) -> Result<Event, ParseError> {
+        if self.scan.repeated_event {
+            return Err(ParseError::Invalid {
+                path: "event".to_owned(),
+                message: "the key `event` appears twice".to_owned(),
+            });
+        }
+        match self.scan.event.as_deref() {
             Some(tag) => parse_known(raw_body, tag),
             None => parse(raw_body),
         }
-    };
-    if let Ok(event) = &event
-        && event.channel_id() != scan.channel_id.as_deref()
-    {
-        return Err(WebhookError::ChannelMismatch {
-            verified: scan.channel_id.map(Cow::into_owned),
-            event: event.channel_id().map(str::to_owned),
-        });
     }
-    Ok(Judged {
-        digest,
-        channel_id: scan.channel_id,
-        event,
-    })
+
+    /// Refuses an event whose channel is not the one verified.
+    fn same_channel(&self, event: &Event) -> Result<(), WebhookError> {
+        if event.channel_id() == self.scan.channel_id.as_deref() {
+            return Ok(());
+        }
+        Err(WebhookError::ChannelMismatch {
+            verified: self.scan.channel_id.as_deref().map(str::to_owned),
+            event: event.channel_id().map(str::to_owned),
+        })
+    }
 }
 
 /// Verifies a webhook and reads its event: the secret is chosen by the body's
@@ -541,7 +557,10 @@ pub fn verify_and_parse(
     raw_body: &[u8],
     header: Option<&str>,
 ) -> Result<Event, WebhookError> {
-    Ok(judge(secrets, raw_body, header)?.event?)
+    let verified = verify_body(secrets, raw_body, header)?;
+    let event = verified.parse(raw_body)?;
+    verified.same_channel(&event)?;
+    Ok(event)
 }
 
 /// A verified webhook, whether or not it parsed: what a receiver hands on.
@@ -571,7 +590,7 @@ pub struct Delivery {
 impl Delivery {
     /// [`Delivery::key`] in lowercase hex (40 digits).
     pub fn key_hex(&self) -> String {
-        hex(&self.key)
+        hex::encode(self.key)
     }
 }
 
@@ -597,12 +616,17 @@ pub fn receive(
     raw_body: bytes::Bytes,
     header: Option<&str>,
 ) -> Result<Delivery, WebhookError> {
-    let judged = judge(secrets, &raw_body, header)?;
-    let channel_id = judged.channel_id.map(Cow::into_owned);
+    let verified = verify_body(secrets, &raw_body, header)?;
+    let event = verified.parse(&raw_body);
+    if let Ok(event) = &event {
+        verified.same_channel(event)?;
+    }
+    let key = verified.digest;
+    let channel_id = verified.scan.channel_id.map(Cow::into_owned);
     Ok(Delivery {
-        key: judged.digest,
+        key,
         channel_id,
-        event: judged.event,
+        event,
         body: raw_body,
     })
 }

@@ -23,6 +23,8 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "redis")]
+pub mod redis;
 
 use chrono::NaiveDateTime;
 use serde_json::Value;

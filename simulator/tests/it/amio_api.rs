@@ -437,7 +437,7 @@ async fn every_example_request_gets_a_documented_answer_that_fits_its_schema() {
                         _ => vec![answer.clone()],
                     };
                     for value in values {
-                        conformance::registry::amio::round_trip(name, value)
+                        conformance::amio::registry::round_trip(name, value)
                             .unwrap()
                             .unwrap_or_else(|e| panic!("{}: {e}", operation.id));
                     }

@@ -87,7 +87,7 @@ use crate::types::{ErrorDetail, ErrorResponse, ErrorStatus, ErrorStatusCode};
 pub use bindings_runtime::receiver::{
     Claim, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_CAPACITY, DEFAULT_HEADER_TIMEOUT,
     DEFAULT_IN_FLIGHT_TTL, DEFAULT_TTL, Dedup, HandOverError, MemoryStore, Sink, SinkFuture,
-    StoreError, StoreFuture, serve,
+    StoreError, StoreFuture, serve, serve_with_shutdown,
 };
 
 /// Receives Amio webhooks: the [`Secrets`] that sign them, the limits on

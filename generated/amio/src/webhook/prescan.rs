@@ -86,9 +86,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.at += 1;
-        }
+        self.at = whitespace(self.bytes, self.at);
     }
 
     /// `byte`, after whitespace.
@@ -191,151 +189,246 @@ impl<'a> Cursor<'a> {
 
     /// Past a string, at its opening quote; whether it has escapes.
     fn skip_string(&mut self) -> Option<bool> {
-        if self.peek() != Some(b'"') {
-            return None;
-        }
-        self.at += 1;
-        let mut escaped = false;
-        loop {
-            // To the next byte that ends the run, eight bytes at a time.
-            while let Some(word) = self.bytes.get(self.at..self.at + 8) {
-                let Ok(word) = <[u8; 8]>::try_from(word) else {
-                    break;
-                };
-                let found = special(u64::from_le_bytes(word));
-                if found != 0 {
-                    self.at += (found.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.at += 8;
-            }
-            let byte = self.peek()?;
-            self.at += 1;
-            match byte {
-                b'"' => return Some(escaped),
-                b'\\' => {
-                    escaped = true;
-                    match self.peek()? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
-                        b'u' => {
-                            let hex = self.bytes.get(self.at + 1..self.at + 5)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return None;
-                            }
-                            self.at += 5;
-                        }
-                        _ => return None,
-                    }
-                }
-                0x00..=0x1f => return None,
-                _ => {}
-            }
-        }
+        let (end, escaped) = skip_string(self.bytes, self.at)?;
+        self.at = end;
+        Some(escaped)
     }
 
     /// Past one value of any kind, counting nesting instead of recursing.
     fn skip_value(&mut self) -> Option<()> {
-        // What each open container expects next.
-        let mut open: Vec<u8> = Vec::new();
+        self.at = skip_value(self.bytes, self.at)?;
+        Some(())
+    }
+}
+
+/// The first position from `at` that is not whitespace.
+#[inline]
+fn whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Past a string whose opening quote is at `at`; whether it has escapes.
+#[inline]
+fn skip_string(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    let mut at = at + 1;
+    let mut escaped = false;
+    loop {
+        // To the next byte that ends the run, eight bytes at a time; past
+        // two clean words (a long text), 32 bytes at a time first.
+        let mut clean = 0_u32;
         loop {
-            self.whitespace();
-            match self.peek()? {
-                b'{' => {
-                    self.at += 1;
-                    self.whitespace();
-                    if self.peek() == Some(b'}') {
-                        self.at += 1;
-                    } else {
-                        self.skip_string()?;
-                        self.expect(b':')?;
-                        open.push(b'}');
-                        continue;
-                    }
-                }
-                b'[' => {
-                    self.at += 1;
-                    self.whitespace();
-                    if self.peek() == Some(b']') {
-                        self.at += 1;
-                    } else {
-                        open.push(b']');
-                        continue;
-                    }
-                }
-                b'"' => {
-                    self.skip_string()?;
-                }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => self.number()?,
-                _ => return None,
+            if clean >= 2 {
+                at = clean_chunks(bytes, at);
             }
-            // A value ended: close what it ends, or go on to the next one.
-            loop {
-                let Some(&close) = open.last() else {
-                    return Some(());
-                };
-                self.whitespace();
-                match self.peek()? {
-                    b',' => {
-                        self.at += 1;
-                        if close == b'}' {
-                            self.whitespace();
-                            self.skip_string()?;
-                            self.expect(b':')?;
+            let Some(word) = bytes.get(at..at + 8) else {
+                break;
+            };
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let found = special(u64::from_le_bytes(word));
+            if found != 0 {
+                at += (found.trailing_zeros() / 8) as usize;
+                break;
+            }
+            at += 8;
+            clean += 1;
+        }
+        let byte = *bytes.get(at)?;
+        at += 1;
+        match byte {
+            b'"' => return Some((at, escaped)),
+            b'\\' => {
+                escaped = true;
+                match *bytes.get(at)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 1,
+                    b'u' => {
+                        let hex = bytes.get(at + 1..at + 5)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
                         }
-                        break;
-                    }
-                    byte if byte == close => {
-                        self.at += 1;
-                        open.pop();
+                        at += 5;
                     }
                     _ => return None,
                 }
             }
+            0x00..=0x1f => return None,
+            _ => {}
         }
     }
+}
 
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.at + word.len();
-        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
-    }
-
-    /// A number as JSON writes it: `-`? int (`.` digits)? (`e` sign? digits)?
-    fn number(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
-            self.at += 1;
+/// Past the 32-byte chunks from `at` that hold no byte ending a string run
+/// (see [`special`]).
+fn clean_chunks(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        let (words, _) = chunk.as_chunks::<8>();
+        let found = words
+            .iter()
+            .fold(0, |found, word| found | special(u64::from_le_bytes(*word)));
+        if found != 0 || words.len() != 4 {
+            break;
         }
-        match self.peek()? {
-            b'0' => self.at += 1,
-            b'1'..=b'9' => self.digits(),
+        at += 32;
+    }
+    at
+}
+
+/// Past a key and its colon, the key's opening quote at `at`.
+#[inline]
+fn skip_key(bytes: &[u8], at: usize) -> Option<usize> {
+    let (at, _) = skip_string(bytes, at)?;
+    let at = whitespace(bytes, at);
+    (bytes.get(at) == Some(&b':')).then_some(at + 1)
+}
+
+/// Past one value of any kind starting at `at` (after whitespace), counting
+/// nesting instead of recursing.
+fn skip_value(bytes: &[u8], mut at: usize) -> Option<usize> {
+    // What each open container expects next.
+    let mut open = Open::default();
+    loop {
+        at = whitespace(bytes, at);
+        match *bytes.get(at)? {
+            b'{' => {
+                at = whitespace(bytes, at + 1);
+                if bytes.get(at) == Some(&b'}') {
+                    at += 1;
+                } else {
+                    at = skip_key(bytes, at)?;
+                    open.push(b'}');
+                    continue;
+                }
+            }
+            b'[' => {
+                at = whitespace(bytes, at + 1);
+                if bytes.get(at) == Some(&b']') {
+                    at += 1;
+                } else {
+                    open.push(b']');
+                    continue;
+                }
+            }
+            b'"' => at = skip_string(bytes, at)?.0,
+            b't' => at = literal(bytes, at, b"true")?,
+            b'f' => at = literal(bytes, at, b"false")?,
+            b'n' => at = literal(bytes, at, b"null")?,
+            b'-' | b'0'..=b'9' => at = number(bytes, at)?,
             _ => return None,
         }
-        if self.peek() == Some(b'.') {
-            self.at += 1;
-            self.some_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.at += 1;
+        // A value ended: close what it ends, or go on to the next one.
+        loop {
+            let Some(close) = open.last() else {
+                return Some(at);
+            };
+            at = whitespace(bytes, at);
+            match *bytes.get(at)? {
+                b',' => {
+                    at += 1;
+                    if close == b'}' {
+                        at = skip_key(bytes, whitespace(bytes, at))?;
+                    }
+                    break;
+                }
+                byte if byte == close => {
+                    at += 1;
+                    open.pop();
+                }
+                _ => return None,
             }
-            self.some_digits()?;
-        }
-        Some(())
-    }
-
-    fn digits(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
         }
     }
+}
 
-    fn some_digits(&mut self) -> Option<()> {
-        let start = self.at;
-        self.digits();
-        (self.at > start).then_some(())
+/// Past `word` at `at`.
+fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+    let end = at + word.len();
+    (bytes.get(at..end)? == word).then_some(end)
+}
+
+/// Past a number as JSON writes it, from `at`:
+/// `-`? int (`.` digits)? (`e` sign? digits)?
+#[inline]
+fn number(bytes: &[u8], mut at: usize) -> Option<usize> {
+    if bytes.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    match *bytes.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at = digits(bytes, at + 1),
+        _ => return None,
+    }
+    if bytes.get(at) == Some(&b'.') {
+        at = some_digits(bytes, at + 1)?;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        at = some_digits(bytes, at)?;
+    }
+    Some(at)
+}
+
+/// Past the digits from `at`, if any.
+#[inline]
+fn digits(bytes: &[u8], at: usize) -> usize {
+    at + bytes.get(at..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_digit()).count()
+    })
+}
+
+/// Past one digit or more from `at`.
+#[inline]
+fn some_digits(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = digits(bytes, at);
+    (end > at).then_some(end)
+}
+
+/// The containers open around a skipped value, innermost last: a bit per
+/// level (set: an object, `}` closes it; clear: an array), the innermost 64
+/// in a word, the outer ones beyond those in a vector that only a body
+/// nested that deep allocates.
+#[derive(Default)]
+struct Open {
+    /// The innermost levels, the innermost at bit 0.
+    word: u64,
+    /// The levels pushed out of `word`, innermost last.
+    outer: Vec<bool>,
+    /// How many are open.
+    depth: usize,
+}
+
+impl Open {
+    fn push(&mut self, close: u8) {
+        if self.depth >= 64 {
+            self.outer.push(self.word >> 63 != 0);
+        }
+        self.word = (self.word << 1) | u64::from(close == b'}');
+        self.depth += 1;
+    }
+
+    /// The byte that closes the innermost open container.
+    fn last(&self) -> Option<u8> {
+        if self.depth == 0 {
+            return None;
+        }
+        Some(if self.word & 1 != 0 { b'}' } else { b']' })
+    }
+
+    fn pop(&mut self) {
+        self.word >>= 1;
+        if self.depth > 64 {
+            self.word |= u64::from(self.outer.pop().unwrap_or(false)) << 63;
+        }
+        self.depth = self.depth.saturating_sub(1);
     }
 }
 
@@ -515,6 +608,61 @@ mod tests {
                 if expected {
                     assert_eq!(found.trailing_zeros() / 8, position as u32);
                 }
+            }
+        }
+    }
+
+    /// Containers past the 64 levels kept in a word are kept too: each
+    /// closes with its own bracket, however deep.
+    #[test]
+    fn skipped_values_nest_past_the_levels_of_a_word() {
+        for depth in [1, 63, 64, 65, 130, 1_000] {
+            let (mut open, mut close) = (String::new(), String::new());
+            for level in 0..depth {
+                if level % 3 == 0 {
+                    open.push_str(r#"{"k":"#);
+                    close.insert(0, '}');
+                } else {
+                    open.push('[');
+                    close.insert(0, ']');
+                }
+            }
+            let value = format!("{open}1{close}");
+            let body = format!(r#"{{"x":{value},"data":{{"channel":{{"id":"A"}}}}}}"#);
+            assert_eq!(channel(&body), Ok(Some("A".to_owned())), "depth {depth}");
+            // The same with two brackets swapped somewhere deep: not JSON.
+            if depth > 2 {
+                let swapped = close.replacen("]}", "}]", 1);
+                let broken =
+                    format!(r#"{{"x":{open}1{swapped},"data":{{"channel":{{"id":"A"}}}}}}"#);
+                if swapped != close {
+                    assert_eq!(channel(&broken), Ok(None), "depth {depth}");
+                    assert!(serde_json::from_str::<serde_json::Value>(&broken).is_err());
+                }
+            }
+        }
+    }
+
+    /// A long string is read 32 bytes at a time: a quote, a backslash or a
+    /// control character at any offset still ends or breaks it there.
+    #[test]
+    fn a_long_string_ends_at_its_first_special_byte_at_any_offset() {
+        for offset in 0..100 {
+            let text = "x".repeat(offset);
+            let ended = format!(r#"{{"x":"{text}","data":{{"channel":{{"id":"A"}}}}}}"#);
+            assert_eq!(channel(&ended), Ok(Some("A".to_owned())), "{offset}");
+            let escaped = format!(r#"{{"x":"{text}\"{text}","data":{{"channel":{{"id":"B"}}}}}}"#);
+            assert_eq!(channel(&escaped), Ok(Some("B".to_owned())), "{offset}");
+            let control = format!(
+                "{{\"x\":\"{text}{}{text}\",\"data\":{{\"channel\":{{\"id\":\"C\"}}}}}}",
+                '\u{1}'
+            );
+            assert_eq!(channel(&control), Ok(None), "{offset}");
+            // A quote inside the run ends the string early: what follows is
+            // not JSON.
+            let cut = format!(r#"{{"x":"{text}"{text}","data":{{"channel":{{"id":"D"}}}}}}"#);
+            if offset > 0 {
+                assert_eq!(channel(&cut), Ok(None), "{offset}");
             }
         }
     }

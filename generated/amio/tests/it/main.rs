@@ -10,6 +10,8 @@ mod transport;
 mod validation;
 mod webhook;
 
+#[cfg(feature = "redis")]
+mod cluster;
 #[cfg(feature = "axum")]
 mod receiver;
 

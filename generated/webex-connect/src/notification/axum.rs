@@ -60,7 +60,7 @@ use bytes::Bytes;
 pub use bindings_runtime::receiver::{
     Claim, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_CAPACITY, DEFAULT_HEADER_TIMEOUT,
     DEFAULT_IN_FLIGHT_TTL, DEFAULT_TTL, Dedup, HandOverError, MemoryStore, Sink, SinkFuture,
-    StoreError, StoreFuture, serve,
+    StoreError, StoreFuture, serve, serve_with_shutdown,
 };
 
 use super::{NotificationError, parse};

@@ -8,6 +8,8 @@ mod deep;
 mod notification;
 #[cfg(feature = "axum")]
 mod receiver;
+#[cfg(feature = "redis")]
+mod redis;
 mod send;
 mod transport;
 mod validation;

@@ -18,9 +18,9 @@ use axum::http::{Method, Request, Response, StatusCode};
 use messaging_openapi::spec::Shape;
 use serde_json::{Value, json};
 
+use super::App;
 use crate::amio::event;
 use crate::http::Reply;
-use crate::server::App;
 use crate::state::{ContactRecord, into_map};
 use crate::webhooks::Post;
 
