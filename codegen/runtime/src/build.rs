@@ -56,6 +56,7 @@ pub struct Builder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     max_in_flight: Option<usize>,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for Builder {
@@ -69,6 +70,7 @@ impl fmt::Debug for Builder {
             .field("custom_http_client", &self.http.is_some())
             .field("retry", &self.retry)
             .field("max_in_flight", &self.max_in_flight)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -98,6 +100,7 @@ impl Builder {
             http: None,
             retry: RetryPolicy::default(),
             max_in_flight: None,
+            allow_insecure_http: false,
         }
     }
 
@@ -149,10 +152,20 @@ impl Builder {
         self
     }
 
+    /// Allows a plain `http://` base URL to a host that is not loopback.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
     /// Checks every setting and builds the client's parts, with `auth` on
     /// every request.
     pub fn build(self, auth: Auth) -> Result<Parts, BuildError> {
-        let base_url = check_base_url(&self.base_url, self.api.operation_path)?;
+        let base_url = check_base_url(
+            &self.base_url,
+            self.api.operation_path,
+            self.allow_insecure_http,
+        )?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .ok()
             .filter(|_| {
@@ -237,11 +250,14 @@ fn http_client(
 
 /// The base URL requests are sent under, checked: absolute `http(s)` with a
 /// host, and no user info, query or fragment (each would misroute or leak
-/// what follows it). It comes back normalised by the URL parser, without a
-/// trailing `/` and without a trailing `operation_path`.
+/// what follows it); plain `http` only to a loopback host (`localhost`,
+/// `127.0.0.0/8`, `::1`) unless `allow_insecure_http`, since every request
+/// carries the credential. It comes back normalised by the URL parser,
+/// without a trailing `/` and without a trailing `operation_path`.
 pub(crate) fn check_base_url(
     text: &str,
     operation_path: Option<&str>,
+    allow_insecure_http: bool,
 ) -> Result<String, BuildError> {
     let invalid = |shown: String, problem| {
         Err(BuildError::InvalidBaseUrl(InvalidBaseUrl {
@@ -271,6 +287,8 @@ pub(crate) fn check_base_url(
         BaseUrlProblem::Query
     } else if has_fragment {
         BaseUrlProblem::Fragment
+    } else if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        BaseUrlProblem::InsecureHttp
     } else {
         let mut base = shown.trim_end_matches('/');
         if let Some(path) = operation_path {
@@ -279,6 +297,20 @@ pub(crate) fn check_base_url(
         return Ok(base.to_owned());
     };
     invalid(shown, problem)
+}
+
+/// Whether `url`'s host is this machine: `localhost` (or a name under it),
+/// or a loopback address.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(address) = host.parse::<std::net::IpAddr>() {
+        return address.is_loopback();
+    }
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 /// The setters every API's `ClientBuilder` shares, written once: expands,
@@ -356,6 +388,16 @@ macro_rules! builder_methods {
             self.core = self.core.max_in_flight(limit);
             self
         }
+
+        /// Allows a plain `http://` base URL to a host that is not this
+        /// machine. Without it such a URL is refused when building, since
+        /// every request carries the credential in clear; `http://` to
+        /// `localhost`, `127.0.0.1` or `[::1]` (a local simulator or mock)
+        /// needs no permission.
+        pub fn allow_insecure_http(mut self) -> Self {
+            self.core = self.core.allow_insecure_http();
+            self
+        }
     };
 }
 
@@ -364,7 +406,7 @@ mod tests {
     use super::*;
 
     fn problem(text: &str) -> Option<BaseUrlProblem> {
-        match check_base_url(text, Some("/resources/v1/messaging")) {
+        match check_base_url(text, Some("/resources/v1/messaging"), false) {
             Err(BuildError::InvalidBaseUrl(invalid)) => Some(invalid.problem()),
             _ => None,
         }
@@ -378,6 +420,31 @@ mod tests {
         assert_eq!(problem("https://u:p@h/v1"), Some(BaseUrlProblem::UserInfo));
         assert_eq!(problem("https://u@h/v1"), Some(BaseUrlProblem::UserInfo));
         assert_eq!(problem("ftp://h"), Some(BaseUrlProblem::NotHttp));
+        // Plain http only to this machine, unless allowed.
+        assert_eq!(
+            problem("http://api.amio.io/v1"),
+            Some(BaseUrlProblem::InsecureHttp)
+        );
+        assert_eq!(
+            problem("http://10.0.0.1:8080"),
+            Some(BaseUrlProblem::InsecureHttp)
+        );
+        assert_eq!(
+            problem("http://localhost.evil.example"),
+            Some(BaseUrlProblem::InsecureHttp)
+        );
+        for local in [
+            "http://127.0.0.1:4010/v1",
+            "http://127.8.9.10",
+            "http://localhost:4010",
+            "http://LOCALHOST.",
+            "http://api.localhost",
+            "http://[::1]:4010",
+            "https://api.amio.io/v1",
+        ] {
+            assert_eq!(problem(local), None, "{local}");
+        }
+        assert!(check_base_url("http://api.amio.io/v1", None, true).is_ok());
         assert_eq!(problem("h/v1"), Some(BaseUrlProblem::NotAbsolute));
         assert_eq!(problem(""), Some(BaseUrlProblem::NotAbsolute));
     }
@@ -389,7 +456,7 @@ mod tests {
             "https://h/v1?access_token=s3cret",
             "https://h/v1#s3cret",
         ] {
-            let error = check_base_url(text, None).unwrap_err();
+            let error = check_base_url(text, None, false).unwrap_err();
             let shown = format!("{error} {error:?}");
             assert!(!shown.contains("s3cret"), "{shown}");
             assert!(shown.contains("https://h/v1"), "{shown}");
@@ -398,7 +465,7 @@ mod tests {
 
     #[test]
     fn a_base_url_is_normalised_and_a_trailing_operation_path_dropped() {
-        let check = |text| check_base_url(text, Some("/resources/v1/messaging")).unwrap();
+        let check = |text| check_base_url(text, Some("/resources/v1/messaging"), false).unwrap();
         assert_eq!(check("https://api.amio.io/v1/"), "https://api.amio.io/v1");
         assert_eq!(check(" HTTPS://API.Amio.IO/v1"), "https://api.amio.io/v1");
         assert_eq!(check("http://127.0.0.1:9"), "http://127.0.0.1:9");

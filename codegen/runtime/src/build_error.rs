@@ -66,6 +66,9 @@ pub enum BaseUrlProblem {
     Query,
     /// It has a fragment (`#...`): every path would be appended to it and never sent.
     Fragment,
+    /// It is plain `http` to a host that is not loopback: the credential
+    /// would travel in clear. `allow_insecure_http()` on the builder allows it.
+    InsecureHttp,
 }
 
 /// A base URL that was refused.
@@ -101,6 +104,9 @@ impl fmt::Display for InvalidBaseUrl {
             }
             BaseUrlProblem::Fragment => {
                 "it has a fragment (`#...`), which every path would follow and which is never sent"
+            }
+            BaseUrlProblem::InsecureHttp => {
+                "plain http to a host that is not this machine would send the credential in clear; use https, or allow_insecure_http() on the builder"
             }
         };
         write!(f, "invalid base URL `{}`: {problem}", self.shown)

@@ -51,6 +51,33 @@ mod building {
     }
 
     #[test]
+    fn plain_http_goes_only_to_this_machine_unless_allowed() {
+        let build = |url: &str| Client::builder().token(TOKEN).base_url(url).build();
+        match build("http://api.amio.io/v1") {
+            Err(BuildError::InvalidBaseUrl(invalid)) => {
+                assert_eq!(invalid.problem(), amio::BaseUrlProblem::InsecureHttp);
+                assert!(!invalid.to_string().contains(TOKEN));
+            }
+            other => panic!("{other:?}"),
+        }
+        for local in [
+            "http://127.0.0.1:4010/v1",
+            "http://localhost:4010/v1",
+            "http://[::1]:4010/v1",
+        ] {
+            assert!(build(local).is_ok(), "{local}");
+        }
+        assert!(
+            Client::builder()
+                .token(TOKEN)
+                .base_url("http://api.amio.io/v1")
+                .allow_insecure_http()
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn a_token_that_cannot_be_a_header_is_refused() {
         assert!(matches!(
             Client::builder().token("bad\ntoken").build(),
