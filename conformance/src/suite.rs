@@ -13,11 +13,11 @@ use crate::api::Api;
 use crate::dispatch::{Input, RoundTripError};
 use crate::endpoint::LiveOptions;
 use crate::mock::{Canned, MockApi};
-use crate::schema::Schemas;
 use crate::shared::case_file::WebhookCase;
 use crate::shared::compare::Drift;
 use crate::shared::report::Area;
-use crate::spec::{self, Example, Operation};
+use crate::spec::Operation;
+use messaging_openapi::Document;
 
 /// The token the suite's clients send to the mock: Amio's access token and
 /// Webex Connect's service key. A fake: it opens nothing.
@@ -34,18 +34,17 @@ pub struct Suite {
     pub api: Api,
     /// Its implementation of the checks.
     under_test: &'static dyn ApiUnderTest,
-    /// The spec's text, for what only the text keeps (key order).
-    pub spec_text: String,
-    /// The spec as JSON.
-    pub spec: Value,
-    /// The path of the spec's server URL (`/v1`), put before every operation path.
-    pub base_path: String,
-    /// Every operation, in spec order.
-    pub operations: Vec<Operation>,
-    /// Every example, in spec order.
-    pub examples: Vec<Example>,
-    /// The spec's schemas as JSON Schema.
-    pub schemas: Schemas,
+    /// Its spec, read once: text, JSON, operations, examples and schemas
+    /// (reached through `Deref`, as `suite.operations`).
+    document: Document,
+}
+
+impl std::ops::Deref for Suite {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        &self.document
+    }
 }
 
 impl std::fmt::Debug for Suite {
@@ -77,32 +76,11 @@ impl Suite {
     ) -> Result<Self, String> {
         let under_test = api.into();
         let api = under_test.api();
-        let spec: Value = serde_yaml::from_str(&spec_text)
-            .map_err(|e| format!("parsing {}: {e}", api.spec_path()))?;
-        let operations =
-            spec::operations(&spec).map_err(|e| format!("{}: {e}", api.spec_path()))?;
         Ok(Self {
             api,
             under_test,
-            base_path: spec::base_path(&spec),
-            examples: spec::examples(&spec),
-            schemas: Schemas::new(&spec),
-            operations,
-            spec_text,
-            spec,
+            document: Document::from_text(api.spec_path(), spec_text)?,
         })
-    }
-
-    /// The operation whose `operationId` is `id`.
-    pub fn operation(&self, id: &str) -> Option<&Operation> {
-        self.operations.iter().find(|o| o.id == id)
-    }
-
-    /// The operation with this `operationId`, or a message saying the spec
-    /// has none.
-    pub fn require_operation(&self, id: &str) -> Result<&Operation, String> {
-        self.operation(id)
-            .ok_or_else(|| format!("operation `{id}` is not in {}", self.api.spec_path()))
     }
 
     /// What the suite knows about checking its API.
@@ -139,15 +117,6 @@ impl Suite {
             }
         }
         Ok(input)
-    }
-
-    /// The callback payloads the spec documents (Amio's webhooks, Webex
-    /// Connect's delivery notifications): every example of a callback
-    /// request body, with the schema it illustrates.
-    pub fn webhook_examples(&self) -> impl Iterator<Item = &Example> {
-        self.examples
-            .iter()
-            .filter(|e| e.used_at.contains("/callbacks/"))
     }
 }
 

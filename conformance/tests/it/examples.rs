@@ -26,7 +26,7 @@ fn every_amio_example_fits_its_schema() {
 
 #[test]
 fn the_examples_cover_every_json_example_of_the_seeds() {
-    let examples = crate::amio().examples;
+    let examples = crate::amio().examples.clone();
     for (seed, printed) in SEED_EXAMPLES {
         let marker = format!("Seed {seed}");
         let in_spec = examples

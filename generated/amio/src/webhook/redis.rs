@@ -49,12 +49,10 @@ use bytes::Bytes;
 
 use super::{DIGEST_LEN, Delivery};
 
-pub use bindings_runtime::receiver::redis::{
-    Backlog, ConnectionManager, DEFAULT_BLOCK, DEFAULT_CLAIM_TTL, DEFAULT_DEDUP_PREFIX,
-    DEFAULT_GROUP, DEFAULT_LEASE, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_LEN, DEFAULT_RETRY_DELAY,
-    DEFAULT_TIMEOUT, DeadLetter, EntryError, Fields, QueueError, RedisDedup, RedisError,
-    RedisQueue, StreamEntry, WorkerError, connect,
-};
+// Everything of the runtime's Redis receiving, but the generic `Worker` and
+// `Job`, which the aliases below (defined here, so they take precedence)
+// give for this crate's `Delivery`.
+pub use bindings_runtime::receiver::redis::*;
 
 /// A worker of Amio deliveries: see [`runtime::Worker`].
 pub type Worker = runtime::Worker<Delivery>;
